@@ -1,0 +1,130 @@
+/**
+ * The one result format every grading engine produces (CLI, worker, WebContainer).
+ * Modelled on Exercism's results.json v3 with Gradescope-style scores.
+ * Browser-safe: no Node imports here.
+ */
+import { parsePoints } from '../../labs/kit/points.ts';
+
+export const RESULT_VERSION = 3;
+
+export type RunStatus = 'pass' | 'fail' | 'error' | 'timeout';
+export type TestStatus = 'pass' | 'fail' | 'error' | 'timeout' | 'skip';
+export type Engine = 'cli' | 'worker' | 'webcontainer';
+
+export interface TestResult {
+  name: string;
+  task_id: string;
+  status: TestStatus;
+  message: string | null;
+  score: number;
+  max_score: number;
+  duration_ms: number;
+}
+
+export interface TaskResult {
+  id: string;
+  title: string;
+  score: number;
+  max_score: number;
+}
+
+export interface GradeResult {
+  version: typeof RESULT_VERSION;
+  lab: string;
+  lab_version: number;
+  engine: Engine;
+  status: RunStatus;
+  /** Why the run as a whole failed to grade (compile error, timeout), else null. */
+  message: string | null;
+  score: number;
+  max_score: number;
+  tasks: TaskResult[];
+  tests: TestResult[];
+}
+
+/** What an engine observed for one test, before scoring. */
+export interface RawTest {
+  /** Describe titles then the test title; the first is the task id. */
+  path: string[];
+  status: 'pass' | 'fail' | 'skip';
+  message?: string | null;
+  duration_ms?: number;
+}
+
+/** The part of lab.yaml grading needs. */
+export interface LabInfo {
+  id: string;
+  version: number;
+  tasks: { id: string; title: string; points: number }[];
+}
+
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/**
+ * Messages go to learners and CI logs: no colour codes, no absolute paths of the grading
+ * machine (a path under `roots` becomes relative; any other absolute path keeps its last part).
+ */
+export function cleanMessage(text: string, roots: string[] = []): string {
+  let out = text.replace(ANSI, '');
+  for (const root of roots.filter(Boolean).sort((a, b) => b.length - a.length)) {
+    out = out.split(root.endsWith('/') ? root : `${root}/`).join('');
+  }
+  out = out.replace(/file:\/\/\/?[^\s)'"]*\/([^\s/)'"]+)/g, '$1');
+  out = out.replace(/(^|[\s('"])\/(?:[\w.@+-]+\/)+([\w.@+-]+)/g, '$1$2');
+  return out.trim();
+}
+
+export function buildResult(
+  lab: LabInfo,
+  engine: Engine,
+  raw: RawTest[],
+  opts: { status?: RunStatus; message?: string | null } = {},
+): GradeResult {
+  const tests: TestResult[] = raw.map((t) => {
+    const [taskId = '', ...rest] = t.path;
+    const { name, points } = parsePoints(rest.join(' > '));
+    return {
+      name,
+      task_id: taskId,
+      status: t.status,
+      message: t.message ? t.message : null,
+      score: t.status === 'pass' ? points : 0,
+      max_score: points,
+      duration_ms: Math.round((t.duration_ms ?? 0) * 100) / 100,
+    };
+  });
+  const tasks: TaskResult[] = lab.tasks.map((task) => {
+    const mine = tests.filter((t) => t.task_id === task.id);
+    return {
+      id: task.id,
+      title: task.title,
+      score: sum(mine.map((t) => t.score)),
+      max_score: task.points,
+    };
+  });
+  const max_score = sum(lab.tasks.map((t) => t.points));
+  const score = sum(tasks.map((t) => t.score));
+  let status: RunStatus = opts.status ?? (score === max_score && tests.every((t) => t.status !== 'fail') ? 'pass' : 'fail');
+  if (!opts.status && tests.length === 0) status = 'error';
+  return {
+    version: RESULT_VERSION,
+    lab: lab.id,
+    lab_version: lab.version,
+    engine,
+    status,
+    message: opts.message ?? null,
+    score,
+    max_score,
+    tasks,
+    tests,
+  };
+}
+
+/** A run that produced no test results at all (did not compile, did not finish). */
+export function failedRun(lab: LabInfo, engine: Engine, status: 'error' | 'timeout', message: string): GradeResult {
+  return buildResult(lab, engine, [], { status, message });
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
