@@ -53,7 +53,7 @@ export function loadLab(dir: string): Lab {
   const parsed = labSchema.safeParse(raw);
   if (!parsed.success) throw new LabFormatError(formatZodIssues(file, parsed.error.issues));
   const meta = parsed.data;
-  const expected = rel.split(/[\\/]/).slice(1).join('/');
+  const expected = rel.split(/[\\/]/).slice(-2).join('/');
   if (meta.id !== expected) throw new LabFormatError(`${file}: id: "${meta.id}" must match the folder "${expected}"`);
   for (const f of meta.files) {
     if (!existsSync(join(dir, f))) throw new LabFormatError(`${file}: files: "${f}" does not exist`);

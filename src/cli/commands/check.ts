@@ -1,0 +1,112 @@
+/**
+ * The lab check: proves a lab is sound before a learner meets it.
+ * - lab.yaml valid; instructions and hints structured per task;
+ * - grade.test.ts uses only the lab-test subset, and every top-level block is a task;
+ * - starter and reference type-check against the tests;
+ * - the reference scores 100% and the starter 0 on every task, in the CLI engine;
+ * - every task has tests, every test a task, and task points equal the sum of test points;
+ * - the worker harness (for worker labs) agrees with the CLI engine on both files;
+ * - the reference grades within the lab's time budget.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { labDirs, loadLab, findLab, PROJECT_ROOT, type Lab } from '../../labs/catalog.ts';
+import type { GradeResult } from '../../grading/result.ts';
+import { gradeWithVitest } from '../vitest-engine.ts';
+import { checkSubset } from '../check/subset.ts';
+import { checkDocs } from '../check/docs.ts';
+import { typecheckLab } from '../check/typecheck.ts';
+import { compareEngines } from '../check/compare.ts';
+
+type HarnessGrade = (labDir: string, learnerPath: string) => Promise<GradeResult>;
+
+async function loadHarness(): Promise<HarnessGrade> {
+  const mod = (await import('../../lab/harness/node.ts')) as { gradeWithHarness: HarnessGrade };
+  return mod.gradeWithHarness;
+}
+
+export interface LabCheck { id: string; problems: string[]; summary: string; seconds: number }
+
+export async function checkLab(lab: Lab, harness: HarnessGrade | null): Promise<LabCheck> {
+  const started = Date.now();
+  const { meta, dir } = lab;
+  const rel = relative(PROJECT_ROOT, dir);
+  const problems: string[] = [];
+  const taskIds = meta.tasks.map((t) => t.id);
+
+  problems.push(...checkDocs(readFileSync(join(dir, 'instructions.md'), 'utf8'), readFileSync(join(dir, 'hints.md'), 'utf8'), taskIds));
+
+  const subset = checkSubset(readFileSync(join(dir, 'grade.test.ts'), 'utf8'), 'grade.test.ts', { taskIds, labFiles: meta.files });
+  problems.push(...subset.problems.map((p) => `${rel}/grade.test.ts:${p.line}:${p.col}: ${p.message}`));
+  for (const id of taskIds) if (!subset.taskBlocks.includes(id)) problems.push(`task "${id}" has no task("${id}") block in grade.test.ts`);
+
+  for (const which of ['starter.ts', 'reference.ts']) {
+    const errors = typecheckLab(lab, join(dir, which));
+    problems.push(...errors.slice(0, 10).map((e) => `type error (learner = ${which}): ${e}`));
+    if (errors.length > 10) problems.push(`… and ${errors.length - 10} more type errors with learner = ${which}`);
+  }
+
+  const ref = await gradeWithVitest(lab, join(dir, 'reference.ts'));
+  const starter = await gradeWithVitest(lab, join(dir, 'starter.ts'));
+  const r = ref.result;
+  const s = starter.result;
+
+  if (r.status !== 'pass' || r.score !== r.max_score) {
+    problems.push(`reference scores ${r.score}/${r.max_score} (${r.status})${r.message ? `: ${r.message.split('\n')[0]}` : ''}`);
+    for (const t of r.tests.filter((t) => t.status !== 'pass').slice(0, 5)) problems.push(`  reference fails "${t.task_id} > ${t.name}": ${(t.message ?? '').split('\n')[0]}`);
+  }
+  if (s.status === 'error' || s.status === 'timeout') problems.push(`starter does not run: ${s.status}: ${(s.message ?? '').split('\n')[0]}`);
+  for (const t of s.tests.filter((t) => t.status === 'pass')) problems.push(`starter passes "${t.task_id} > ${t.name}": every test must fail on the starter`);
+
+  // Test ↔ task mapping and points, from what the tests really reported.
+  for (const t of r.tests) if (!taskIds.includes(t.task_id)) problems.push(`test "${t.task_id} > ${t.name}" is outside any task of lab.yaml`);
+  for (const task of meta.tasks) {
+    const mine = r.tests.filter((t) => t.task_id === task.id);
+    const sum = mine.reduce((a, t) => a + t.max_score, 0);
+    if (mine.length === 0) problems.push(`task "${task.id}" has no tests`);
+    else if (sum !== task.points) problems.push(`task "${task.id}": lab.yaml says ${task.points} points, its tests are worth ${sum}`);
+  }
+
+  const testMs = r.tests.reduce((a, t) => a + t.duration_ms, 0);
+  if (testMs > meta.time_limit_ms) problems.push(`reference tests took ${Math.round(testMs)} ms, over the lab's time_limit_ms ${meta.time_limit_ms}`);
+
+  let engines = 'cli only (runtime: node)';
+  if (meta.runtime === 'worker') {
+    if (!harness) problems.push('worker harness unavailable: cannot compare engines');
+    else {
+      for (const [name, cli] of [['reference.ts', r], ['starter.ts', s]] as const) {
+        const w = await harness(dir, join(dir, name));
+        problems.push(...compareEngines(cli, w).map((p) => `${name}: ${p}`));
+      }
+      engines = 'cli = worker';
+    }
+  }
+  const summary = `reference ${r.score}/${r.max_score}, starter ${s.score}/${s.max_score}, ${engines}`;
+  return { id: meta.id, problems, summary, seconds: (Date.now() - started) / 1000 };
+}
+
+export async function check(ref: string | undefined): Promise<number> {
+  let labs: Lab[] = [];
+  const loadProblems: string[] = [];
+  if (ref) labs = [findLab(ref)];
+  else {
+    for (const d of labDirs()) {
+      try { labs.push(loadLab(d)); } catch (e) { loadProblems.push((e as Error).message); }
+    }
+  }
+  for (const p of loadProblems) console.log(`FAIL ${p}`);
+  let harness: HarnessGrade | null = null;
+  if (existsSync(join(PROJECT_ROOT, 'src/lab/harness/node.ts'))) harness = await loadHarness();
+  let failed = loadProblems.length;
+  for (const lab of labs) {
+    const res = await checkLab(lab, harness);
+    if (res.problems.length === 0) console.log(`ok   ${res.id}: ${res.summary} (${res.seconds.toFixed(1)} s)`);
+    else {
+      failed++;
+      for (const p of res.problems) console.log(`FAIL ${res.id}: ${p}`);
+    }
+  }
+  const total = labs.length + loadProblems.length;
+  console.log(failed ? `\n${failed} of ${total} lab(s) failed the check.` : `\nAll ${total} lab(s) pass the check.`);
+  return failed ? 1 : 0;
+}

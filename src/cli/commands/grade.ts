@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { findLab, PROJECT_ROOT } from '../../labs/catalog.ts';
+import { formatReport } from '../report.ts';
+import { gradeWithVitest } from '../vitest-engine.ts';
+import { workFile } from '../workspace.ts';
+
+export async function grade(ref: string, opts: { file?: string; json: boolean; timeLimitMs?: number }): Promise<number> {
+  const lab = findLab(ref);
+  const file = opts.file ?? workFile(lab);
+  if (!opts.file && !existsSync(file)) {
+    console.error(`Nothing to grade: ${relative(PROJECT_ROOT, file)} does not exist. Run: npm run lab -- start ${lab.meta.id}   (or pass --file F)`);
+    return 2;
+  }
+  const { result } = await gradeWithVitest(lab, file, { timeLimitMs: opts.timeLimitMs });
+  if (opts.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(formatReport(result, lab.meta.title, displayPath(file)));
+  return result.status === 'pass' ? 0 : 1;
+}
+
+/** A path for people: relative to the project when inside it, else as given. */
+export function displayPath(file: string): string {
+  const rel = relative(PROJECT_ROOT, file);
+  return rel.startsWith('..') ? file : rel;
+}

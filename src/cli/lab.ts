@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * The lab command line: npm run lab -- <command>
+ */
+import { parseArgs } from 'node:util';
+import { list } from './commands/list.ts';
+import { start } from './commands/start.ts';
+import { grade } from './commands/grade.ts';
+import { gradeClass } from './commands/grade-class.ts';
+import { scaffold } from './commands/new.ts';
+import { check } from './commands/check.ts';
+import { LabFormatError } from '../labs/catalog.ts';
+
+const USAGE = `netlabs labs
+
+  npm run lab -- list                         the labs, with tasks and points
+  npm run lab -- start <lab> [--force]        copy the starter to work/<lab>/learner.ts
+  npm run lab -- grade <lab> [--file F] [--json] [--time-limit MS]
+                                              grade your work (or F); --json prints the result document
+  npm run lab -- grade <lab> --submissions DIR [--csv FILE] [--out DIR]
+                                              grade a class: one .ts file or folder per student
+  npm run lab -- new <chapter>/<slug>         scaffold a new lab
+  npm run lab -- check [lab]                  prove labs sound: reference 100%, starter 0, engines agree
+
+<lab> is an id (dns/message-codec) or a unique slug (message-codec).`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      file: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      submissions: { type: 'string' },
+      csv: { type: 'string' },
+      out: { type: 'string' },
+      'time-limit': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, arg] = positionals;
+  const timeLimitMs = values['time-limit'] ? Number(values['time-limit']) : undefined;
+  if (values.help || !command) { console.log(USAGE); return command || values.help ? 0 : 2; }
+  const need = (what: string) => { if (!arg) throw new UsageError(`${command}: give ${what}`); return arg; };
+  switch (command) {
+    case 'list': return list();
+    case 'start': return start(need('a lab id'), values.force);
+    case 'grade':
+      if (values.submissions) return gradeClass(need('a lab id'), { submissions: values.submissions, csv: values.csv, out: values.out, timeLimitMs });
+      return grade(need('a lab id'), { file: values.file, json: values.json, timeLimitMs });
+    case 'new': return scaffold(need('<chapter>/<slug>'));
+    case 'check': return check(arg);
+    default: throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof UsageError || e instanceof LabFormatError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(e as Error).message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error(e);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,40 @@
+/**
+ * Runs one lab's tests with real vitest, `./learner` mapped to the graded file.
+ * Started by vitest-engine.ts as its own process group so an endless loop can be killed.
+ * argv: <lab dir> <learner file> <result file> <test timeout ms>
+ */
+import { startVitest } from 'vitest/node';
+import { ResultFileReporter } from './result-reporter.ts';
+
+const [labDir, learnerFile, resultFile, testTimeout] = process.argv.slice(2);
+if (!labDir || !learnerFile || !resultFile) {
+  console.error('usage: vitest-child <lab dir> <learner file> <result file> [test timeout ms]');
+  process.exit(2);
+}
+
+const vitest = await startVitest(
+  [],
+  {
+    run: true,
+    watch: false,
+    config: false,
+    root: labDir,
+    include: ['grade.test.ts'],
+    reporters: [new ResultFileReporter(resultFile)],
+    testTimeout: Number(testTimeout) || 10_000,
+    hookTimeout: Number(testTimeout) || 10_000,
+    // One fork: the lab's tests run in order in a single process, like the worker harness.
+    pool: 'forks',
+    fileParallelism: false,
+    passWithNoTests: true,
+    silent: true,
+    color: false,
+  },
+  {
+    resolve: { alias: [{ find: /^\.\/learner(\.ts)?$/, replacement: learnerFile }] },
+    logLevel: 'silent',
+    cacheDir: undefined,
+  },
+);
+await vitest?.close();
+process.exit(0);
