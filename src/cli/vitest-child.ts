@@ -4,7 +4,11 @@
  * argv: <lab dir> <learner file> <result file> <test timeout ms>
  */
 import { startVitest } from 'vitest/node';
+import { fileURLToPath } from 'node:url';
 import { ResultFileReporter } from './result-reporter.ts';
+
+// vite's cache goes under the project's node_modules, not into the lab folder (vitest's root).
+const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.vite/grading', import.meta.url));
 
 const [labDir, learnerFile, resultFile, testTimeout] = process.argv.slice(2);
 if (!labDir || !learnerFile || !resultFile) {
@@ -33,7 +37,7 @@ const vitest = await startVitest(
   {
     resolve: { alias: [{ find: /^\.\/learner(\.ts)?$/, replacement: learnerFile }] },
     logLevel: 'silent',
-    cacheDir: undefined,
+    cacheDir: CACHE_DIR,
   },
 );
 await vitest?.close();

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { checkSubset } from '../../src/cli/check/subset.ts';
+import { checkDocs } from '../../src/cli/check/docs.ts';
+import { compareEngines } from '../../src/cli/check/compare.ts';
+import { buildResult } from '../../src/grading/result.ts';
+
+const opts = { taskIds: ['header', 'names'], labFiles: ['wire.ts'] };
+const messages = (src: string) => checkSubset(src, 'grade.test.ts', opts).problems.map((p) => `${p.line}:${p.col} ${p.message}`);
+
+describe('lab-test subset', () => {
+  it('accepts the subset', () => {
+    const src = `import { describe, it, test, expect, beforeEach, afterEach, vi } from 'vitest';
+import { task, graded } from '../../kit';
+import * as learner from './learner';
+import * as reference from './reference';
+import { bytes } from './wire';
+const f = vi.fn();
+task('header', () => { beforeEach(() => {}); it('a', () => expect(f).not.toHaveBeenCalled()); });
+describe('names', () => { test('b', () => { expect({ a: 1 }).toEqual(expect.objectContaining({ a: 1 })); }); });`;
+    expect(messages(src)).toEqual([]);
+    expect(checkSubset(src, 'grade.test.ts', opts).taskBlocks).toEqual(['header', 'names']);
+  });
+  it('names each use outside the subset with line and column', () => {
+    const src = `import { it, vi, expectTypeOf } from 'vitest';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+task('header', () => {
+  it.each([[1]])('x', () => {});
+  it.only('y', () => {});
+  vi.useFakeTimers();
+  expect(1).toMatchSnapshot();
+  expect.poll(() => 1);
+});
+task('nope', () => {});
+it('stray', () => {});`;
+    const m = messages(src);
+    expect(m).toEqual([
+      expect.stringMatching(/^1:18 vitest's "expectTypeOf" is not in the lab-test subset/),
+      expect.stringMatching(/^2:1 import from "fast-check"/),
+      expect.stringMatching(/^3:1 import from "node:fs"/),
+      expect.stringMatching(/^11:6 "nope" is not a task id/),
+      expect.stringMatching(/^12:1 a test outside any task/),
+      expect.stringMatching(/^5:3 it.each is not in the lab-test subset/),
+      expect.stringMatching(/^6:3 it.only is not in the lab-test subset/),
+      expect.stringMatching(/^7:3 vi.useFakeTimers is not in the lab-test subset/),
+      expect.stringMatching(/^8:13 toMatchSnapshot: snapshots/),
+      expect.stringMatching(/^9:3 expect.poll is not in the lab-test subset/),
+    ]);
+  });
+  it('rejects dynamic import and require', () => {
+    expect(messages(`task('header', async () => { await import('./x'); require('y'); });`)).toEqual([
+      expect.stringContaining('dynamic import()'),
+      expect.stringContaining('require()'),
+    ]);
+  });
+});
+
+describe('instructions and hints structure', () => {
+  const hints = '## header\n\n### Hint 1\nLook at the flags.\n\n## names\n\n### Hint 1\nLabels.\n';
+  it('accepts numbered task headings and a hint section per task', () => {
+    expect(checkDocs('# Lab\n\n## 1. Header\n\ntext\n\n## 2. Names\n', hints, ['header', 'names'])).toEqual([]);
+  });
+  it('reports missing or misnumbered headings and hint sections', () => {
+    expect(checkDocs('## 1. Header\n', hints, ['header', 'names'])[0]).toMatch(/1 "## N. <title>" task heading\(s\) for 2/);
+    expect(checkDocs('## 2. Header\n## 1. Names\n', hints, ['header', 'names'])[0]).toMatch(/numbered 1..2 in order/);
+    expect(checkDocs('## 1. A\n## 2. B\n', '## header\nno hints here\n## other\n### Hint 1\n', ['header', 'names'])).toEqual([
+      'hints.md: "## header" has no "### Hint" in it',
+      'hints.md: no "## names" section',
+      'hints.md: "## other" is not a task id in lab.yaml',
+    ]);
+  });
+});
+
+describe('engine comparison', () => {
+  const lab = { id: 'd/x', version: 1, tasks: [{ id: 't', title: 'T', points: 3 }] };
+  const cli = buildResult(lab, 'cli', [
+    { path: ['t', 'a [2 pts]'], status: 'pass' },
+    { path: ['t', 'b'], status: 'fail', message: 'expected 1 to be 2' },
+  ]);
+  it('agrees when names, statuses and scores match (messages and durations may differ)', () => {
+    const worker = buildResult(lab, 'worker', [
+      { path: ['t', 'a [2 pts]'], status: 'pass', duration_ms: 99 },
+      { path: ['t', 'b'], status: 'fail', message: 'other wording' },
+    ]);
+    expect(compareEngines(cli, worker)).toEqual([]);
+  });
+  it('names every difference', () => {
+    const worker = buildResult(lab, 'worker', [
+      { path: ['t', 'a [2 pts]'], status: 'fail' },
+      { path: ['t', 'c'], status: 'pass' },
+    ]);
+    expect(compareEngines(cli, worker)).toEqual([
+      'cli vs worker: score 2/3 vs 1/3',
+      'cli vs worker: "t > a" pass 2/2 vs fail 0/2',
+      'cli vs worker: test "t > b" missing from worker',
+      'cli vs worker: test "t > c" missing from cli',
+    ]);
+  });
+});

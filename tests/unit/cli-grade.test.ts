@@ -1,0 +1,117 @@
+/**
+ * The CLI engine end to end: real vitest in a child process, on a small fixture lab.
+ * Slow-ish (each grade starts vitest), so the cases share one lab and run in sequence.
+ */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { loadLab, PROJECT_ROOT } from '../../src/labs/catalog.ts';
+import { gradeWithVitest } from '../../src/cli/vitest-engine.ts';
+import { checkLab } from '../../src/cli/commands/check.ts';
+
+const labDir = join(PROJECT_ROOT, 'tests/fixtures/labs/demo/checksum');
+const lab = loadLab(labDir);
+let dir = '';
+
+const files: Record<string, string> = {
+  'wrong.ts': 'export function checksum(b: Uint8Array): number {\n  let s = 0;\n  for (let i = 0; i < b.length; i += 2) s += (b[i]! << 8) | (b[i + 1] ?? 0);\n  return ~s & 0xffff;\n}\n',
+  'loop.ts': 'while (true) {}\nexport function checksum(b: Uint8Array): number { return 0; }\n',
+  'syntax.ts': 'export function checksum(b: Uint8Array): number {\n  return 0 +;\n}\n',
+  'forge.ts': [
+    'console.log(JSON.stringify({ version: 3, status: "pass", score: 3, max_score: 3, tests: [] }));',
+    'export function checksum(b: Uint8Array): number { return 1; }',
+  ].join('\n'),
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'netlabs-grade-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+});
+
+describe('grade with the CLI engine', () => {
+  it('gives the reference full marks and the starter zero, naming tasks and inputs', async () => {
+    const ref = (await gradeWithVitest(lab, join(labDir, 'reference.ts'))).result;
+    expect([ref.status, ref.score, ref.max_score, ref.engine]).toEqual(['pass', 3, 3, 'cli']);
+    const starter = (await gradeWithVitest(lab, join(labDir, 'starter.ts'))).result;
+    expect([starter.status, starter.score]).toEqual(['fail', 0]);
+    expect(starter.tests.map((t) => [t.task_id, t.name, t.status])).toEqual([
+      ['checksum', 'RFC 1071 example', 'fail'],
+      ['checksum', 'odd length pads with zero', 'fail'],
+      ['checksum', 'agrees with the reference on generated data', 'fail'],
+    ]);
+  });
+  it('reports expected vs got for a wrong answer, and the generated input', async () => {
+    const r = (await gradeWithVitest(lab, join(dir, 'wrong.ts'))).result;
+    expect(r.score).toBe(1);
+    const rfc = r.tests.find((t) => t.name === 'RFC 1071 example')!;
+    expect(rfc.message).toMatch(/expected 8719 to be 8717/);
+    const gen = r.tests.find((t) => t.name.startsWith('agrees'))!;
+    expect(gen.message).toMatch(/^on generated input Uint8Array\.from\(\[/);
+    expect(JSON.stringify(r)).not.toMatch(/\u001b\[|\/tmp\/|netlabs-grade-/);
+  });
+  it('turns an endless loop into a timeout within the limit', async () => {
+    const { result, elapsedMs } = await gradeWithVitest(lab, join(dir, 'loop.ts'), { timeLimitMs: 1000, startupAllowanceMs: 4000 });
+    expect(result.status).toBe('timeout');
+    expect(result.message).toMatch(/Stopped after 5 s/);
+    expect(elapsedMs).toBeLessThan(15_000);
+  });
+  it('reports a syntax error as file:line:col', async () => {
+    const r = (await gradeWithVitest(lab, join(dir, 'syntax.ts'))).result;
+    expect(r.status).toBe('error');
+    expect(r.message).toMatch(/^syntax\.ts:2:13: /);
+  });
+  it('ignores a forged result printed to stdout', async () => {
+    const r = (await gradeWithVitest(lab, join(dir, 'forge.ts'))).result;
+    expect([r.status, r.score]).toEqual(['fail', 0]);
+  });
+});
+
+describe('class grading', () => {
+  it('grades every submission, hung and broken ones included, into JSON files and a CSV', () => {
+    const subs = join(dir, 'class');
+    mkdirSync(join(subs, 'dana'), { recursive: true });
+    writeFileSync(join(subs, 'ana.ts'), readFileSync(join(labDir, 'reference.ts')));
+    writeFileSync(join(subs, 'ben.ts'), readFileSync(join(labDir, 'starter.ts')));
+    writeFileSync(join(subs, 'carl.ts'), files['loop.ts']!);
+    writeFileSync(join(subs, 'dana', 'learner.ts'), files['syntax.ts']!);
+    mkdirSync(join(subs, 'eve'));
+    const out = join(dir, 'results');
+    execFileSync(process.execPath, ['src/cli/lab.ts', 'grade', labDir, '--submissions', subs, '--out', out, '--time-limit', '1000'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+    const csv = readFileSync(join(out, 'scores.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('student,status,score,max_score,percent,checksum,message');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
+      'ana,pass,3,3',
+      'ben,fail,0,3',
+      'carl,timeout,0,3',
+      'dana,error,0,3',
+      'eve,error,0,3',
+    ]);
+    expect(existsSync(join(out, 'carl.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'dana.json'), 'utf8')).message).toMatch(/^learner\.ts:2:13/);
+  }, 120_000);
+});
+
+describe('lab check', () => {
+  it('passes the fixture lab', async () => {
+    const res = await checkLab(lab, null);
+    // No harness passed: that is the only problem allowed here.
+    expect(res.problems).toEqual(['worker harness unavailable: cannot compare engines']);
+    expect(res.summary).toMatch(/^reference 3\/3, starter 0\/3/);
+  });
+  it('names every flaw of a flawed lab', async () => {
+    const flawed = loadLab(join(PROJECT_ROOT, 'tests/fixtures/labs/broken/flawed-checksum'));
+    const res = await checkLab(flawed, null);
+    const text = res.problems.join('\n');
+    expect(text).toMatch(/hints.md: no "## checksum" section/);
+    expect(text).toMatch(/hints.md: "## not-a-task" is not a task id/);
+    expect(text).toMatch(/grade.test.ts:13:3: it.each is not in the lab-test subset/);
+    expect(text).toMatch(/grade.test.ts:16:1: a test outside any task/);
+    expect(text).toMatch(/grade.test.ts:17:3: vi.useFakeTimers/);
+    expect(text).toMatch(/type error \(learner = starter.ts\): .*starter.ts:3:9: Type 'number' is not assignable to type 'string'/);
+    expect(text).toMatch(/starter passes "checksum > empty input"/);
+    expect(text).toMatch(/is outside any task of lab.yaml/);
+    expect(text).toMatch(/task "checksum": lab.yaml says 5 points, its tests are worth 3/);
+  });
+});
