@@ -8,6 +8,16 @@ export default defineConfig({
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {
         test: {
+          // Real Chromium against the built site (npm test builds it first).
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'peers',
           include: ['tests/peers/**/*.peer.test.ts'],
           testTimeout: 60_000,
