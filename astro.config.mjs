@@ -1,0 +1,30 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+
+// Cross-origin isolation: the in-page WebContainer runner needs SharedArrayBuffer.
+// Astro's top-level `server.headers` reaches pages in both `astro dev` and `astro preview`
+// (`vite.server.headers` does not). Static hosts get the same headers from public/_headers.
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  output: 'static',
+  trailingSlash: 'ignore',
+  integrations: [mdx()],
+  server: { headers: isolationHeaders },
+  markdown: {
+    syntaxHighlight: 'shiki',
+    shikiConfig: {
+      // Dual themes as CSS variables (--shiki-light / --shiki-dark); src/styles picks one
+      // with prefers-color-scheme, so code blocks follow the reader's colour scheme.
+      themes: { light: 'github-light', dark: 'github-dark' },
+      defaultColor: false,
+      wrap: false,
+    },
+  },
+  build: { format: 'directory' },
+  devToolbar: { enabled: false },
+});
