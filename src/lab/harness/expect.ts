@@ -1,0 +1,92 @@
+/**
+ * vitest's own `expect`, assembled from the pieces vitest assembles it from (chai plus the
+ * @vitest/expect plugins), so matchers and failure messages are the same as under vitest.
+ * Left out: snapshots, expect.poll and expect.soft (not in the lab-test subset).
+ */
+import * as chai from 'chai';
+import {
+  ASYMMETRIC_MATCHERS_OBJECT,
+  ChaiStyleAssertions,
+  GLOBAL_EXPECT,
+  JestAsymmetricMatchers,
+  JestChaiExpect,
+  JestExtend,
+  addCustomEqualityTesters,
+  customMatchers,
+  getState,
+  setState,
+  type ExpectStatic,
+  type MatcherState,
+} from '@vitest/expect';
+
+// Same plugins, same order as vitest (chai.use ignores a plugin it already has).
+chai.use(JestExtend);
+chai.use(JestChaiExpect);
+chai.use(ChaiStyleAssertions);
+chai.use(JestAsymmetricMatchers);
+
+export type { ExpectStatic };
+
+type ExpectInternals = ExpectStatic & {
+  assert: typeof chai.assert;
+  addEqualityTesters: typeof addCustomEqualityTesters;
+  unreachable(message?: string): never;
+};
+
+export function createExpect(): ExpectStatic {
+  const expect = ((value: unknown, message?: string) => {
+    const { assertionCalls } = getState(expect);
+    setState({ assertionCalls: assertionCalls + 1 }, expect);
+    return chai.expect(value, message);
+  }) as unknown as ExpectInternals;
+  Object.assign(expect, chai.expect);
+  Object.assign(expect, (globalThis as Record<symbol, unknown>)[ASYMMETRIC_MATCHERS_OBJECT]);
+  expect.getState = () => getState(expect);
+  expect.setState = (state) => setState(state, expect);
+  expect.assert = chai.assert;
+  expect.extend = (matchers) => (chai.expect as unknown as { extend(e: unknown, m: unknown): void }).extend(expect, matchers);
+  expect.addEqualityTesters = addCustomEqualityTesters;
+  expect.unreachable = (message?: string) => {
+    chai.assert.fail(`expected${message ? ` "${message}" ` : ' '}not to be reached`);
+  };
+  chai.util.addMethod(expect, 'assertions', (expected: number) => {
+    setState({
+      expectedAssertionsNumber: expected,
+      expectedAssertionsNumberErrorGen: () =>
+        new Error(`expected number of assertions to be ${expected}, but got ${getState(expect).assertionCalls}`),
+    }, expect);
+  });
+  chai.util.addMethod(expect, 'hasAssertions', () => {
+    setState({
+      isExpectingAssertions: true,
+      isExpectingAssertionsError: new Error('expected any number of assertion, but got none'),
+    }, expect);
+  });
+  resetAssertionState(expect, '');
+  expect.extend(customMatchers);
+  // Asymmetric matchers look up "the" expect through this global; under vitest it is vitest's.
+  const g = globalThis as Record<symbol, unknown>;
+  if (!(GLOBAL_EXPECT in g)) Object.defineProperty(g, GLOBAL_EXPECT, { value: expect, writable: true, configurable: true });
+  return expect;
+}
+
+/** Before each test, as vitest's runner does. */
+export function resetAssertionState(expect: ExpectStatic, currentTestName: string): void {
+  setState<MatcherState>({
+    assertionCalls: 0,
+    isExpectingAssertions: false,
+    isExpectingAssertionsError: null,
+    expectedAssertionsNumber: null,
+    expectedAssertionsNumberErrorGen: null,
+    currentTestName,
+  }, expect);
+}
+
+/** After each test body, as vitest's runner does: expect.assertions(n) / hasAssertions(). */
+export function checkAssertionCount(expect: ExpectStatic): void {
+  const state = getState(expect);
+  if (state.expectedAssertionsNumber !== null && state.assertionCalls !== state.expectedAssertionsNumber) {
+    throw state.expectedAssertionsNumberErrorGen!();
+  }
+  if (state.isExpectingAssertions === true && state.assertionCalls === 0) throw state.isExpectingAssertionsError;
+}

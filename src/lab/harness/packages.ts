@@ -1,0 +1,10 @@
+/**
+ * The npm packages lab code may import in every engine. The worker bundles exactly these, and
+ * the Node and WebContainer entries hand the same table to the harness, so no engine can
+ * grade a lab another engine cannot. Adding a package here adds it to the worker bundle.
+ */
+import * as fastCheck from 'fast-check';
+
+export const LAB_PACKAGES: Readonly<Record<string, unknown>> = {
+  'fast-check': fastCheck,
+};

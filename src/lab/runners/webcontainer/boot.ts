@@ -1,0 +1,58 @@
+/**
+ * Booting a WebContainer, which can only go wrong in ways the page must explain: with no
+ * network boot() never settles (so we race it against a timeout), without cross-origin
+ * isolation it throws, and some browsers cannot run it at all. A page boots at most once:
+ * after a failure it falls back for good (a reload retries).
+ */
+import type { Container } from './container.ts';
+
+export type BootState = { ok: true; container: Container } | { ok: false; reason: string };
+
+export const REASONS = {
+  notIsolated: 'not cross-origin isolated',
+  timedOut: 'boot timed out: StackBlitz unreachable?',
+  unsupported: 'browser not supported',
+} as const;
+
+/** Why this page cannot run a WebContainer at all, before trying. */
+export function environmentProblem(scope: typeof globalThis = globalThis): string | undefined {
+  if (!scope.crossOriginIsolated) return REASONS.notIsolated;
+  if (typeof scope.SharedArrayBuffer !== 'function' || typeof scope.Atomics !== 'object' || typeof scope.WebAssembly !== 'object') {
+    return REASONS.unsupported;
+  }
+  return undefined;
+}
+
+export function bootFailureReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/SharedArrayBuffer|crossOriginIsolated|cross-origin/i.test(message)) return REASONS.notIsolated;
+  if (/not supported|unsupported/i.test(message)) return REASONS.unsupported;
+  return `boot failed: ${message}`;
+}
+
+/** Race boot() against a timeout; the (possibly never-settling) boot is left behind on failure. */
+export async function bootWithTimeout(boot: () => Promise<Container>, timeoutMs: number): Promise<BootState> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<BootState>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: REASONS.timedOut }), timeoutMs);
+  });
+  const booted = Promise.resolve()
+    .then(boot)
+    .then((container): BootState => ({ ok: true, container }), (e: unknown): BootState => ({ ok: false, reason: bootFailureReason(e) }));
+  try {
+    return await Promise.race([booted, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+let pageBoot: Promise<Container> | undefined;
+
+/**
+ * @webcontainer/api's boot, loaded only now and called at most once per page. `coep` must
+ * match the page's Cross-Origin-Embedder-Policy header.
+ */
+export function bootOncePerPage(coep: 'require-corp' | 'credentialless' = 'require-corp'): Promise<Container> {
+  pageBoot ??= import('@webcontainer/api').then(({ WebContainer }) => WebContainer.boot({ coep }));
+  return pageBoot;
+}

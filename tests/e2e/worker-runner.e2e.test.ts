@@ -1,0 +1,192 @@
+/**
+ * The worker runner in real Chromium: the runner and its worker bundled by Vite exactly as the
+ * site bundles them, served on 127.0.0.1, nothing else reachable. Also runs the WebContainer
+ * harness script from the same build under plain node, as the container would.
+ *
+ * Run: npx vitest run --config tests/e2e/worker-runner.config.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
+
+const PAGE_DIR = fileURLToPath(new URL('./worker-runner-page/', import.meta.url));
+
+function findChromium(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
+    } catch {
+      /* try the next name */
+    }
+  }
+  return undefined;
+}
+
+const CHROMIUM = findChromium();
+const SKIP_MESSAGE = 'E2E TEST SKIPPED: worker runner needs Chromium (apt-get install chromium, or set CHROMIUM_PATH).';
+if (!CHROMIUM) {
+  if (process.env.CI === 'true') throw new Error(`${SKIP_MESSAGE} Under CI nothing may be skipped.`);
+  console.warn(`\n*** ${SKIP_MESSAGE}\n`);
+}
+
+const lab: LabInfo = { id: 'demo/sum', version: 1, tasks: [{ id: 'sum', title: 'Add two numbers', points: 3 }] };
+const gradeTest = `import { expect, it } from 'vitest';
+import { task, graded, forAll, fc } from '../../kit';
+import * as learner from './learner';
+import * as reference from './reference';
+
+task('sum', () => {
+  it('adds 1 and 2', () => {
+    expect(learner.sum(1, 2)).toBe(3);
+  });
+  graded('agrees with the reference on generated pairs', 2, () => {
+    forAll(fc.tuple(fc.integer(), fc.integer()), ([a, b]) => {
+      expect(learner.sum(a, b)).toBe(reference.sum(a, b));
+    });
+  });
+});
+`;
+const reference = 'export function sum(a: number, b: number): number {\n  return a + b;\n}\n';
+const files = (learner: string): Record<string, string> => ({ 'grade.test.ts': gradeTest, 'reference.ts': reference, 'learner.ts': learner });
+
+let outDir = '';
+let server: Server | undefined;
+let baseUrl = '';
+let browser: Browser | undefined;
+let page: Page;
+
+interface Timed { result: GradeResult; ms: number }
+
+async function grade(learner: string, timeLimitMs = 5000): Promise<Timed> {
+  return page.evaluate(
+    async ({ files, lab, timeLimitMs }) => {
+      const { runner } = (window as unknown as { netlabsTest: { runner: { grade: Function } } }).netlabsTest;
+      const t0 = performance.now();
+      const result = (await runner.grade(files, lab, { timeLimitMs })) as GradeResult;
+      return { result, ms: performance.now() - t0 };
+    },
+    { files: files(learner), lab, timeLimitMs },
+  );
+}
+
+function serve(dir: string): Promise<Server> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css' };
+  const srv = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const file = resolve(dir, `.${path.endsWith('/') ? `${path}index.html` : path}`);
+    if (!file.startsWith(dir)) return void res.writeHead(403).end();
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((done) => srv.listen(0, '127.0.0.1', () => done(srv)));
+}
+
+describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'netlabs-worker-e2e-'));
+    await build({ root: PAGE_DIR, base: './', logLevel: 'warn', configFile: false, build: { outDir, emptyOutDir: true } });
+    server = await serve(outDir);
+    const addr = server.address();
+    baseUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+      ],
+    });
+    page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(baseUrl);
+    await page.waitForSelector('body[data-ready="yes"]');
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('reports the bundle sizes', () => {
+    const assets = join(outDir, 'assets');
+    for (const name of readdirSync(assets).filter((n) => n.endsWith('.js'))) {
+      const bytes = readFileSync(join(assets, name));
+      console.log(`bundle ${name}: ${(bytes.length / 1024).toFixed(1)} KB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KB gzip`);
+    }
+  });
+
+  it('grades a correct file (cold, then warm) and a wrong one', async () => {
+    const good = reference;
+    const cold = await grade(good);
+    expect(cold.result).toMatchObject({ status: 'pass', score: 3, max_score: 3, engine: 'worker' });
+    const warm = await grade(good);
+    expect(warm.result.status).toBe('pass');
+    const warm2 = await grade(good);
+    const wrong = await grade('export function sum(a: number, b: number): number {\n  return a - b;\n}\n');
+    expect(wrong.result.tests.map((t) => [t.name, t.status])).toEqual([
+      ['adds 1 and 2', 'fail'],
+      ['agrees with the reference on generated pairs', 'fail'],
+    ]);
+    expect(wrong.result.tests[0]!.message).toContain('expected -1 to be 3');
+    console.log(`worker runner: cold ${cold.ms.toFixed(0)} ms, warm ${warm.ms.toFixed(0)} ms / ${warm2.ms.toFixed(0)} ms, wrong file ${wrong.ms.toFixed(0)} ms`);
+  });
+
+  it('stops an endless loop at the time limit, keeps the page responsive, and runs again after', async () => {
+    const looping = grade('export function sum(a: number, b: number): number {\n  while (true) {}\n}\n', 1500);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.evaluate(() => 1 + 1)).toBe(2); // the page's main thread is free
+    const stopped = await looping;
+    expect(stopped.result.status).toBe('timeout');
+    expect(stopped.result.message).toMatch(/^Stopped after 1\.5 s: .*endless loop/);
+    const after = await grade(reference);
+    expect(after.result.status).toBe('pass');
+    const again = await grade(reference);
+    console.log(`worker runner: loop stopped after ${stopped.ms.toFixed(0)} ms, next run ${after.ms.toFixed(0)} ms (fresh worker), then ${again.ms.toFixed(0)} ms`);
+  });
+
+  it('shows a syntax error with file:line:col', async () => {
+    const broken = await grade('export function sum(a: number, b: number): number {\n  return a +;\n}\n');
+    expect(broken.result.status).toBe('error');
+    expect(broken.result.message).toBe('learner.ts:2:13: Unexpected token');
+    expect(broken.result.tests).toEqual([]);
+  });
+
+  it('builds a WebContainer harness script that grades under plain node', () => {
+    const url = (): Promise<string> => page.evaluate(() => (window as unknown as { netlabsTest: { harnessScriptUrl: string } }).netlabsTest.harnessScriptUrl);
+    return url().then((scriptUrl) => {
+      const script = readFileSync(join(outDir, new URL(scriptUrl, baseUrl).pathname));
+      const dir = mkdtempSync(join(tmpdir(), 'netlabs-container-'));
+      try {
+        writeFileSync(join(dir, 'harness.mjs'), script);
+        mkdirSync(join(dir, 'lab'));
+        for (const [name, text] of Object.entries(files(reference))) writeFileSync(join(dir, 'lab', name), text);
+        writeFileSync(join(dir, 'lab', 'run.json'), JSON.stringify({ lab, testTimeoutMs: 2500 }));
+        const t0 = performance.now();
+        const out = execFileSync(process.execPath, ['harness.mjs', 'lab', 'result.json'], { cwd: dir, encoding: 'utf8' });
+        const ms = performance.now() - t0;
+        const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as GradeResult;
+        expect(result).toMatchObject({ status: 'pass', score: 3, engine: 'webcontainer' });
+        expect(out).toContain('score 3/3 (pass)');
+        console.log(`harness script under node: ${ms.toFixed(0)} ms for a whole process`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+});
