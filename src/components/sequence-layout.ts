@@ -92,7 +92,7 @@ export interface MessageLayout {
 
 export interface NoteLayout {
   gap: boolean;
-  /** Box of a note (absent for a gap). */
+  /** Box of a note; for a gap, the backdrop behind its text. */
   box?: Rect;
   lines: TextLine[];
 }
@@ -116,7 +116,9 @@ export const METRICS = {
   lineHeight: 18,
   smallLineHeight: 16,
   margin: 12,
-  minGap: 150,
+  minGap: 110,
+  /** Room beside a message label, shared by both sides. */
+  labelPad: 20,
   actorPadX: 14,
   actorMinW: 96,
   actorLineH: 18,
@@ -190,24 +192,35 @@ function selfMessageWidth(m: MessageInput): number {
   return 8 + Math.max(textWidth(m.label), METRICS.selfLoopW + 8 + (m.note ? textWidth(m.note, true) : 0));
 }
 
-/** The horizontal distance between neighbouring lifelines. */
-function columnGap(input: SequenceInput, col: Map<string, number>, boxW: number[]): number {
+/**
+ * The distance between each pair of neighbouring lifelines (gaps[i] is between column i and
+ * i + 1). Each gap starts wide enough for the two actor boxes; then every message, shortest
+ * span first, widens the gaps it crosses (evenly) until its label fits above its arrow.
+ */
+export function columnGaps(input: SequenceInput, col: Map<string, number>, boxW: number[]): number[] {
   const M = METRICS;
-  let gap = M.minGap;
-  for (let i = 1; i < boxW.length; i++) gap = Math.max(gap, (boxW[i - 1]! + boxW[i]!) / 2 + 16);
-  for (const m of input.messages) {
-    const a = col.get(m.from)!;
-    const b = col.get(m.to)!;
-    const span = Math.abs(a - b);
-    if (span === 0) {
-      // A self-message's label and note sit right of the lifeline, before the next one.
-      if (a < boxW.length - 1) gap = Math.max(gap, selfMessageWidth(m) + 16);
-      continue;
-    }
-    const need = Math.max(textWidth(m.label), m.note ? textWidth(m.note, true) : 0) + 24;
-    gap = Math.max(gap, need / span);
+  const gaps = boxW.slice(1).map((w, i) => Math.max(M.minGap, (boxW[i]! + w) / 2 + 16));
+  const spans = input.messages
+    .map((m) => {
+      const a = col.get(m.from)!;
+      const b = col.get(m.to)!;
+      if (a === b) {
+        // A self-message's label and note sit right of the lifeline, before the next one.
+        return { lo: a, hi: a + 1, need: selfMessageWidth(m) + 16 };
+      }
+      const need = Math.max(textWidth(m.label), m.note ? textWidth(m.note, true) : 0) + M.labelPad;
+      return { lo: Math.min(a, b), hi: Math.max(a, b), need };
+    })
+    .filter((s) => s.hi <= gaps.length)
+    .sort((x, y) => x.hi - x.lo - (y.hi - y.lo));
+  for (const s of spans) {
+    let have = 0;
+    for (let i = s.lo; i < s.hi; i++) have += gaps[i]!;
+    if (have >= s.need) continue;
+    const add = (s.need - have) / (s.hi - s.lo);
+    for (let i = s.lo; i < s.hi; i++) gaps[i]! += add;
   }
-  return Math.ceil(gap);
+  return gaps.map((g) => Math.ceil(g));
 }
 
 export function layoutSequence(input: SequenceInput): SequenceLayout {
@@ -218,7 +231,9 @@ export function layoutSequence(input: SequenceInput): SequenceLayout {
   const actorLines = input.actors.map((a) => actorLabel(a).split('\n'));
   const boxW = actorLines.map((lines) => Math.max(M.actorMinW, Math.max(...lines.map((l) => textWidth(l))) + 2 * M.actorPadX));
   const boxH = Math.max(...actorLines.map((l) => l.length)) * M.actorLineH + 2 * M.actorPadY;
-  const gap = columnGap(input, col, boxW);
+  const colGaps = columnGaps(input, col, boxW);
+  const offsets = [0];
+  for (const g of colGaps) offsets.push(offsets[offsets.length - 1]! + g);
 
   // Room on the left and right: half the outer boxes, self-message labels and note overhangs.
   let left = Math.max(boxW[0]! / 2, M.noteOverhang) + M.margin;
@@ -235,8 +250,8 @@ export function layoutSequence(input: SequenceInput): SequenceLayout {
       if (c === last) right = Math.max(right, w / 2 + M.margin);
     }
   }
-  const xOf = (id: string) => left + col.get(id)! * gap;
-  const width = Math.ceil(left + last * gap + right);
+  const xOf = (id: string) => left + offsets[col.get(id)!]!;
+  const width = Math.ceil(left + offsets[last]! + right);
 
   const actors: ActorBox[] = ids.map((id, i) => ({
     id,
@@ -251,7 +266,7 @@ export function layoutSequence(input: SequenceInput): SequenceLayout {
   let y = M.margin + boxH + M.headGap;
   const messages: MessageLayout[] = [];
   const notes: NoteLayout[] = [];
-  const gaps: { y1: number; y2: number }[] = [];
+  const timeGaps: { y1: number; y2: number }[] = [];
 
   const placeNotes = (after: number) => {
     for (const n of notesAfter.get(after) ?? []) {
@@ -260,11 +275,14 @@ export function layoutSequence(input: SequenceInput): SequenceLayout {
       if (n.gap) {
         const h = textH + 2 * M.notePadY + 8;
         const cx = width / 2;
+        const w = Math.max(...lines.map((l) => textWidth(l, true))) + 2 * M.notePadX;
         notes.push({
           gap: true,
+          // Drawn in the background colour, so lifelines do not run through the text.
+          box: { x: r1(cx - w / 2), y: r1(y + 4), w: r1(w), h: textH + 2 * M.notePadY },
           lines: lines.map((text, k) => ({ x: r1(cx), y: r1(y + 4 + M.notePadY + (k + 1) * M.smallLineHeight - 4), text })),
         });
-        gaps.push({ y1: y, y2: y + h });
+        timeGaps.push({ y1: y, y2: y + h });
         y += h;
         continue;
       }
@@ -341,7 +359,7 @@ export function layoutSequence(input: SequenceInput): SequenceLayout {
   const lifelines: Lifeline[] = actors.map((a) => {
     const segments: Segment[] = [];
     let from = top;
-    for (const g of gaps) {
+    for (const g of timeGaps) {
       if (g.y1 > from) segments.push({ y1: r1(from), y2: r1(g.y1), dotted: false });
       segments.push({ y1: r1(g.y1), y2: r1(g.y2), dotted: true });
       from = g.y2;
