@@ -1,6 +1,7 @@
 /**
  * The in-page harness on small inline labs: what vitest would report, from sources only.
  */
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
 import { readKitSources } from '../../src/lab/harness/node.ts';
@@ -340,5 +341,30 @@ describe('m', () => { it('matches', () => {
     const tests = "import { describe, it, expect } from 'vitest';\nimport { sum } from './learner';\ndescribe('state', () => { it('first call', () => { expect(sum(1, 1)).toBe(2); }); });";
     expect((await grade(tests, learner, { lab })).status).toBe('pass');
     expect((await grade(tests, learner, { lab })).status).toBe('pass');
+  });
+
+  it('runs with its own copy of the matchers under plain node, as in a worker or a WebContainer', () => {
+    // Under vitest the harness borrows vitest's matchers; elsewhere it installs @vitest/expect's.
+    const lab: LabInfo = { id: 'demo/plain', version: 1, tasks: [{ id: 'plain', title: 'Plain', points: 3 }] };
+    const testFile = `import { describe, it, expect } from 'vitest';
+describe('plain', () => {
+  it('deep', () => { expect({ a: [1, 2] }).toEqual({ a: [1, 3] }); });
+  it('async', async () => { await expect(Promise.reject(new RangeError('late'))).rejects.toThrow(RangeError); });
+  it('custom', () => { expect(3).toSatisfy((x: number) => x > 2); expect({ n: 3 }).toEqual({ n: expect.toSatisfy((x: number) => x > 2) }); });
+});`;
+    const script = `
+      import { runLab } from ${JSON.stringify(new URL('../../src/lab/harness/run-lab.ts', import.meta.url).href)};
+      import { LAB_PACKAGES } from ${JSON.stringify(new URL('../../src/lab/harness/packages.ts', import.meta.url).href)};
+      const input = JSON.parse(process.argv[1]);
+      const r = await runLab({ ...input, engine: 'worker', kit: {}, packages: LAB_PACKAGES });
+      console.log(JSON.stringify(r.tests.map((t) => [t.status, t.message])));`;
+    const input = { lab, files: { 'grade.test.ts': testFile, 'reference.ts': reference, 'learner.ts': reference } };
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(input)], { encoding: 'utf8' });
+    const [deep, async, custom] = JSON.parse(out) as [string, string | null][];
+    expect(deep![0]).toBe('fail');
+    expect(deep![1]).toMatch(/^expected \{ a: \[ 1, 2 \] \} to deeply equal \{ a: \[ 1, 3 \] \}\n\n- Expected\n\+ Received/);
+    expect(deep![1]).not.toMatch(ANSI);
+    expect(async).toEqual(['pass', null]);
+    expect(custom).toEqual(['pass', null]);
   });
 });

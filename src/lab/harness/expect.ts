@@ -19,11 +19,19 @@ import {
   type MatcherState,
 } from '@vitest/expect';
 
-// Same plugins, same order as vitest (chai.use ignores a plugin it already has).
-chai.use(JestExtend);
-chai.use(JestChaiExpect);
-chai.use(ChaiStyleAssertions);
-chai.use(JestAsymmetricMatchers);
+/**
+ * Under vitest itself (tests of the harness, the lab check run from a test) chai already
+ * carries vitest's built-in copy of these plugins: installing this package's copy over them
+ * would change the expect of the vitest run around us. Use theirs then; they are the same code.
+ */
+const hostedByVitest = Object.getOwnPropertyDescriptor(chai.Assertion.prototype, 'toEqual') !== undefined;
+if (!hostedByVitest) {
+  // Same plugins, same order as vitest.
+  chai.use(JestExtend);
+  chai.use(JestChaiExpect);
+  chai.use(ChaiStyleAssertions);
+  chai.use(JestAsymmetricMatchers);
+}
 
 export type { ExpectStatic };
 
@@ -63,9 +71,15 @@ export function createExpect(): ExpectStatic {
     }, expect);
   });
   resetAssertionState(expect, '');
-  expect.extend(customMatchers);
   // Asymmetric matchers look up "the" expect through this global; under vitest it is vitest's.
   const g = globalThis as Record<symbol, unknown>;
+  if (hostedByVitest) {
+    // vitest has extended chai with these matchers already; borrow their asymmetric forms.
+    const host = g[GLOBAL_EXPECT] as Record<string, unknown> | undefined;
+    for (const name of Object.keys(customMatchers)) if (host?.[name]) Object.assign(expect, { [name]: host[name] });
+  } else {
+    expect.extend(customMatchers);
+  }
   if (!(GLOBAL_EXPECT in g)) Object.defineProperty(g, GLOBAL_EXPECT, { value: expect, writable: true, configurable: true });
   return expect;
 }

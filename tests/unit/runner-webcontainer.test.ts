@@ -1,0 +1,256 @@
+/**
+ * The WebContainer runner against a fake container typed by @webcontainer/api itself (the
+ * fake stops compiling if the API it stands in for changes): boot racing, fallback reasons,
+ * mounting, the terminal, reading the result from the file, stopping a run, the shell.
+ */
+import type { BufferEncoding, FileSystemTree, SpawnOptions, WebContainerProcess } from '@webcontainer/api';
+import { describe, expect, it } from 'vitest';
+import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
+import { readKitSources } from '../../src/lab/harness/node.ts';
+import { LAB_PACKAGES } from '../../src/lab/harness/packages.ts';
+import { runLab } from '../../src/lab/harness/run-lab.ts';
+import { withFallback } from '../../src/lab/runners/fallback.ts';
+import { EngineUnavailableError, type LabRunner } from '../../src/lab/runners/types.ts';
+import type { RunSpec } from '../../src/lab/runners/webcontainer/harness-main.ts';
+import type { Container, ContainerFs } from '../../src/lab/runners/webcontainer/container.ts';
+import { createWebContainerRunner, type WebContainerRunnerOptions } from '../../src/lab/runners/webcontainer/runner.ts';
+
+class FakeFs implements ContainerFs {
+  files = new Map<string, string>();
+
+  readFile(path: string, encoding?: null): Promise<Uint8Array>;
+  readFile(path: string, encoding: BufferEncoding): Promise<string>;
+  async readFile(path: string, encoding?: BufferEncoding | null): Promise<Uint8Array | string> {
+    const text = this.files.get(path);
+    if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+    return encoding ? text : new TextEncoder().encode(text);
+  }
+
+  async rm(path: string, options?: { force?: boolean; recursive?: boolean }): Promise<void> {
+    if (!this.files.delete(path) && !options?.force) throw new Error(`ENOENT: ${path}`);
+  }
+}
+
+/** What a fake process does: print, write files, exit with a code, or hang (never exit). */
+type Behaviour = (args: string[], fs: FakeFs, print: (text: string) => void) => Promise<number | 'hang'>;
+
+class FakeProcess implements WebContainerProcess {
+  exit: Promise<number>;
+  input: WritableStream<string>;
+  output: ReadableStream<string>;
+  received: string[] = [];
+  killed = false;
+  size: { cols: number; rows: number } | undefined;
+  #settle!: (code: number) => void;
+  #out!: ReadableStreamDefaultController<string>;
+
+  constructor() {
+    this.exit = new Promise((resolve) => { this.#settle = resolve; });
+    this.output = new ReadableStream({ start: (c) => { this.#out = c; } });
+    this.input = new WritableStream({ write: (chunk) => { this.received.push(chunk); } });
+  }
+
+  print(text: string): void { this.#out.enqueue(text); }
+
+  end(code: number): void {
+    this.#out.close();
+    this.#settle(code);
+  }
+
+  kill(): void {
+    this.killed = true;
+    this.end(137);
+  }
+
+  resize(dimensions: { cols: number; rows: number }): void { this.size = dimensions; }
+}
+
+class FakeContainer implements Container {
+  fs = new FakeFs();
+  mounts: FileSystemTree[] = [];
+  spawned: { command: string; args: string[]; options?: SpawnOptions; proc: FakeProcess }[] = [];
+  behaviours: Record<string, Behaviour> = {};
+
+  async mount(tree: FileSystemTree | Uint8Array | ArrayBuffer): Promise<void> {
+    if (!('byteLength' in tree)) {
+      this.mounts.push(tree);
+      flatten(tree, '', this.fs.files);
+    }
+  }
+
+  async spawn(command: string, args: string[], options?: SpawnOptions): Promise<WebContainerProcess> {
+    const proc = new FakeProcess();
+    this.spawned.push({ command, args, options, proc });
+    const behaviour = this.behaviours[command] ?? (async () => 0);
+    void behaviour(args, this.fs, (t) => proc.print(t)).then((code) => { if (code !== 'hang') proc.end(code); });
+    return proc;
+  }
+
+  teardown(): void {}
+}
+
+function flatten(tree: FileSystemTree, prefix: string, into: Map<string, string>): void {
+  for (const [name, node] of Object.entries(tree)) {
+    if ('directory' in node) flatten(node.directory, `${prefix}${name}/`, into);
+    else if ('file' in node && 'contents' in node.file) into.set(`${prefix}${name}`, String(node.file.contents));
+  }
+}
+
+const lab: LabInfo = { id: 'demo/sum', version: 1, tasks: [{ id: 'sum', title: 'Add', points: 1 }] };
+const files = {
+  'grade.test.ts': "import { it, expect } from 'vitest';\nimport { task } from '../../kit';\nimport { sum } from './learner';\ntask('sum', () => { it('adds', () => { expect(sum(1, 2)).toBe(3); }); });\n",
+  'reference.ts': 'export const sum = (a: number, b: number) => a + b;\n',
+  'learner.ts': 'export const sum = (a: number, b: number) => a + b;\n',
+};
+
+/** A stand-in for `node harness.mjs <lab dir> <result file>` that runs the real harness on the mounted files. */
+const realHarness: Behaviour = async ([, labDir, resultFile], fs, print) => {
+  const spec = JSON.parse(fs.files.get(`${labDir}/run.json`)!) as RunSpec;
+  const labFiles = Object.fromEntries([...fs.files].filter(([p]) => p.startsWith(`${labDir}/`) && p.endsWith('.ts')).map(([p, t]) => [p.slice(labDir!.length + 1), t]));
+  const result = await runLab({ lab: spec.lab, engine: 'webcontainer', files: labFiles, kit: readKitSources(), packages: LAB_PACKAGES, testTimeoutMs: spec.testTimeoutMs });
+  print('log from learner code\n');
+  print(JSON.stringify({ ...result, score: 999 })); // a forged result on stdout is never read
+  fs.files.set(resultFile!, JSON.stringify(result));
+  return 0;
+};
+
+function setup(extra: Partial<WebContainerRunnerOptions> = {}, container = new FakeContainer()) {
+  const out: string[] = [];
+  let boots = 0;
+  const runner = createWebContainerRunner({
+    boot: async () => { boots++; return container; },
+    bootTimeoutMs: 50,
+    terminal: { write: (d) => out.push(d) },
+    harnessScript: async () => '// bundled harness',
+    environmentProblem: () => undefined,
+    startupAllowanceMs: 0,
+    ...extra,
+  });
+  return { runner, container, out, boots: () => boots };
+}
+
+describe('booting', () => {
+  it('gives up on a boot that never settles, says why, and never boots again', async () => {
+    let boots = 0;
+    const { runner } = setup({ boot: () => { boots++; return new Promise<Container>(() => {}); } });
+    expect(await runner.ready()).toEqual({ ok: false, reason: 'boot timed out: StackBlitz unreachable?' });
+    await expect(runner.grade(files, lab, { timeLimitMs: 1000 })).rejects.toThrow(EngineUnavailableError);
+    await expect(runner.grade(files, lab, { timeLimitMs: 1000 })).rejects.toThrow('boot timed out: StackBlitz unreachable?');
+    await expect(runner.spawnShell()).rejects.toThrow(EngineUnavailableError);
+    expect(await runner.ready()).toEqual({ ok: false, reason: 'boot timed out: StackBlitz unreachable?' });
+    expect(boots).toBe(1);
+  });
+
+  it('does not boot at all on a page without cross-origin isolation', async () => {
+    const { runner, boots } = setup({ environmentProblem: () => 'not cross-origin isolated' });
+    expect(await runner.ready()).toEqual({ ok: false, reason: 'not cross-origin isolated' });
+    expect(boots()).toBe(0);
+  });
+
+  it('explains a boot that throws', async () => {
+    const failing = (message: string) => setup({ boot: async () => { throw new Error(message); } }).runner.ready();
+    expect(await failing('SharedArrayBuffer transfer requires self.crossOriginIsolated')).toEqual({ ok: false, reason: 'not cross-origin isolated' });
+    expect(await failing('WebContainer is not supported in this browser')).toEqual({ ok: false, reason: 'browser not supported' });
+    expect(await failing('Unable to create more instances')).toEqual({ ok: false, reason: 'boot failed: Unable to create more instances' });
+  });
+
+  it('boots once, however many runs and shells', async () => {
+    const { runner, container, boots } = setup();
+    container.behaviours.node = realHarness;
+    await Promise.all([runner.ready(), runner.ready()]);
+    await runner.grade(files, lab, { timeLimitMs: 5000 });
+    await runner.spawnShell();
+    expect(boots()).toBe(1);
+  });
+});
+
+describe('grading', () => {
+  it('mounts the files and the harness, runs node on it, shows the output, and reads the result file', async () => {
+    const { runner, container, out } = setup();
+    container.behaviours.node = realHarness;
+    const result = await runner.grade(files, lab, { timeLimitMs: 4000 });
+    expect(result).toMatchObject({ engine: 'webcontainer', status: 'pass', score: 1, max_score: 1 });
+
+    const [mount] = container.mounts;
+    expect(Object.keys(mount!)).toEqual(['lab', '.netlabs']);
+    expect(container.fs.files.get('lab/learner.ts')).toBe(files['learner.ts']);
+    expect(container.fs.files.get('.netlabs/harness.mjs')).toBe('// bundled harness');
+    expect(JSON.parse(container.fs.files.get('lab/run.json')!)).toEqual({ lab, testTimeoutMs: 2000 });
+
+    expect(container.spawned.map((s) => [s.command, s.args])).toEqual([['node', ['.netlabs/harness.mjs', 'lab', '.netlabs/result-1.json']]]);
+    const shown = out.join('');
+    expect(shown).toContain('$ node .netlabs/harness.mjs lab .netlabs/result-1.json\r\n');
+    expect(shown).toContain('log from learner code\r\n');
+    expect(container.fs.files.has('.netlabs/result-1.json')).toBe(false); // read, then removed
+  });
+
+  it('mounts the harness once and names each result file afresh', async () => {
+    const { runner, container } = setup();
+    container.behaviours.node = realHarness;
+    await runner.grade(files, lab, { timeLimitMs: 4000 });
+    const second = await runner.grade({ ...files, 'learner.ts': 'export const sum = (a: number, b: number) => a - b;\n' }, lab, { timeLimitMs: 4000 });
+    expect(second).toMatchObject({ status: 'fail', score: 0 });
+    expect(container.mounts.map((m) => Object.keys(m))).toEqual([['lab', '.netlabs'], ['lab']]);
+    expect(container.spawned[1]!.args[2]).toBe('.netlabs/result-2.json');
+  });
+
+  it('reports a harness that exits without a result as an error', async () => {
+    const { runner, container } = setup();
+    container.behaviours.node = async (_args, _fs, print) => { print('Segmentation fault\n'); return 139; };
+    const result = await runner.grade(files, lab, { timeLimitMs: 4000 });
+    expect(result).toMatchObject({ status: 'error', message: 'The grader exited with code 139 without writing a result.' });
+  });
+
+  it('stops a run at the time limit and reports a timeout', async () => {
+    const { runner, container, out } = setup();
+    container.behaviours.node = async () => 'hang';
+    const result: GradeResult = await runner.grade(files, lab, { timeLimitMs: 100 });
+    expect(result.status).toBe('timeout');
+    expect(result.message).toMatch(/^Stopped after 0\.1 s .*endless loop/);
+    expect(container.spawned[0]!.proc.killed).toBe(true);
+    expect(out.join('')).toContain('Stopped after 0.1 s.');
+  });
+});
+
+describe('shell', () => {
+  it('spawns jsh with the terminal size, shows its output and forwards keystrokes', async () => {
+    const { runner, container, out } = setup();
+    container.behaviours.jsh = async (_args, _fs, print) => { print('~/project \u276f '); return 'hang'; };
+    const shell = await runner.spawnShell({ cols: 100, rows: 30 });
+    shell.write('ls\r');
+    shell.resize(120, 40);
+    await new Promise((r) => setTimeout(r, 10));
+    const { command, args, options, proc } = container.spawned[0]!;
+    expect([command, args, options]).toEqual(['jsh', [], { terminal: { cols: 100, rows: 30 } }]);
+    expect(out.join('')).toContain('~/project \u276f ');
+    expect(proc.received).toEqual(['ls\r']);
+    expect(proc.size).toEqual({ cols: 120, rows: 40 });
+    runner.dispose();
+    expect(proc.killed).toBe(true);
+  });
+});
+
+describe('withFallback', () => {
+  const fake = (engine: 'worker' | 'webcontainer', grade: LabRunner['grade']): LabRunner => ({ engine, grade, dispose: () => {} });
+
+  it('falls back when the first engine is unavailable, and says why once', async () => {
+    const reasons: string[] = [];
+    let fallbacks = 0;
+    const worker = fake('worker', async () => ({ engine: 'worker' }) as GradeResult);
+    const runner = withFallback(
+      fake('webcontainer', async () => { throw new EngineUnavailableError('not cross-origin isolated'); }),
+      () => { fallbacks++; return worker; },
+      (r) => reasons.push(r),
+    );
+    expect(runner.engine).toBe('webcontainer');
+    expect((await runner.grade(files, lab, { timeLimitMs: 1 })).engine).toBe('worker');
+    expect((await runner.grade(files, lab, { timeLimitMs: 1 })).engine).toBe('worker');
+    expect([runner.engine, reasons, fallbacks]).toEqual(['worker', ['not cross-origin isolated'], 1]);
+  });
+
+  it('does not switch engines because a run failed', async () => {
+    const runner = withFallback(fake('webcontainer', async () => { throw new Error('bug'); }), () => fake('worker', async () => ({}) as GradeResult), () => {});
+    await expect(runner.grade(files, lab, { timeLimitMs: 1 })).rejects.toThrow('bug');
+    expect(runner.engine).toBe('webcontainer');
+  });
+});
