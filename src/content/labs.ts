@@ -29,3 +29,10 @@ export function totalPoints(lab: Lab): number {
 
 /** The anchor of a lab's card on its chapter page. */
 export const labAnchor = (id: string) => `lab-${id.replace(/[^a-z0-9]+/g, '-')}`;
+
+/** "about 45 minutes", "about 2.5 hours" */
+export function formatMinutes(minutes: number): string {
+  if (minutes < 90) return `about ${minutes} minutes`;
+  const hours = Math.round((minutes / 60) * 2) / 2;
+  return `about ${hours} hours`;
+}
