@@ -16,6 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
+import { labDirs, loadLab } from '../../src/labs/catalog.ts';
 
 const PAGE_DIR = fileURLToPath(new URL('./worker-runner-page/', import.meta.url));
 
@@ -66,16 +67,30 @@ let page: Page;
 
 interface Timed { result: GradeResult; ms: number }
 
-async function grade(learner: string, timeLimitMs = 5000): Promise<Timed> {
-  return page.evaluate(
+function gradeIn(on: Page, files: Record<string, string>, lab: LabInfo, timeLimitMs: number): Promise<Timed> {
+  return on.evaluate(
     async ({ files, lab, timeLimitMs }) => {
       const { runner } = (window as unknown as { netlabsTest: { runner: { grade: Function } } }).netlabsTest;
       const t0 = performance.now();
       const result = (await runner.grade(files, lab, { timeLimitMs })) as GradeResult;
       return { result, ms: performance.now() - t0 };
     },
-    { files: files(learner), lab, timeLimitMs },
+    { files, lab, timeLimitMs },
   );
+}
+
+function grade(learner: string, timeLimitMs = 5000): Promise<Timed> {
+  return gradeIn(page, files(learner), lab, timeLimitMs);
+}
+
+async function openPage(): Promise<Page> {
+  const fresh = await browser!.newPage();
+  const errors: string[] = [];
+  fresh.on('pageerror', (e) => errors.push(e.message));
+  await fresh.goto(baseUrl);
+  await fresh.waitForSelector('body[data-ready="yes"]');
+  expect(errors).toEqual([]);
+  return fresh;
 }
 
 function serve(dir: string): Promise<Server> {
@@ -108,12 +123,7 @@ describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
         '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
       ],
     });
-    page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(baseUrl);
-    await page.waitForSelector('body[data-ready="yes"]');
-    expect(errors).toEqual([]);
+    page = await openPage();
   }, 120_000);
 
   afterAll(async () => {
@@ -189,4 +199,29 @@ describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
     });
   });
 
+
+  // The real labs, as a learner's page would grade them: the reference gets full marks and the
+  // starter none, in a fresh page each (cold), then again (warm).
+  for (const dir of labDirs()) {
+    const meta = loadLab(dir).meta;
+    if (meta.runtime !== 'worker') continue;
+    it(`grades ${meta.id}: reference full marks, starter none`, async () => {
+      const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+      const base: Record<string, string> = { 'grade.test.ts': read('grade.test.ts'), 'reference.ts': read('reference.ts') };
+      for (const extra of meta.files) base[extra] = read(extra);
+      const info: LabInfo = { id: meta.id, version: meta.version, tasks: meta.tasks };
+      const fresh = await openPage();
+      try {
+        const cold = await gradeIn(fresh, { ...base, 'learner.ts': read('reference.ts') }, info, meta.time_limit_ms);
+        expect([cold.result.status, cold.result.score]).toEqual(['pass', cold.result.max_score]);
+        const warm = await gradeIn(fresh, { ...base, 'learner.ts': read('reference.ts') }, info, meta.time_limit_ms);
+        const starter = await gradeIn(fresh, { ...base, 'learner.ts': read('starter.ts') }, info, meta.time_limit_ms);
+        expect(starter.result.status).toBe('fail');
+        expect(starter.result.tests.filter((t) => t.status === 'pass').map((t) => t.name)).toEqual([]);
+        console.log(`${meta.id} (${cold.result.tests.length} tests): reference cold ${cold.ms.toFixed(0)} ms, warm ${warm.ms.toFixed(0)} ms; starter ${starter.ms.toFixed(0)} ms`);
+      } finally {
+        await fresh.close();
+      }
+    });
+  }
 });

@@ -21,13 +21,14 @@ export class CompileError extends Error {
   }
 }
 
-// Kit, reference and test sources are the same on every run: keep their output between runs.
+// Kit, reference and test sources are the same on every run: keep their output between runs,
+// keyed by source alone (the output does not depend on the name; the learner's file often
+// starts as a copy of another).
 const MAX_CACHED = 64;
 const cache = new Map<string, string>();
 
 export function transpile(file: string, source: string): string {
-  const key = `${file}\0${source}`;
-  const hit = cache.get(key);
+  const hit = cache.get(source);
   if (hit !== undefined) return hit;
   let code: string;
   try {
@@ -40,7 +41,7 @@ export function transpile(file: string, source: string): string {
     throw toCompileError(file, source, e);
   }
   if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(key, code);
+  cache.set(source, code);
   return code;
 }
 
