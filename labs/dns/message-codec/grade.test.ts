@@ -103,19 +103,56 @@ function dnsError(code: string) {
 }
 
 /** What a call did, labelled, so a failing comparison in a loop says which case it was. */
-function both<T>(label: string, call: (m: typeof reference) => T) {
-  return {
-    got: { case: label, outcome: outcome(() => call(learner as typeof reference)) },
-    want: { case: label, outcome: outcome(() => call(reference)) },
-  };
+/** A value in a report: JSON, with bytes as hex. */
+function show(v: unknown): string {
+  if (v instanceof Uint8Array) return `<${hex(v)}>`;
+  if (v === undefined) return 'undefined';
+  return JSON.stringify(v, (_, x: unknown) => (x instanceof Uint8Array ? `<${hex(x)}>` : x));
 }
 
+/**
+ * Where two values first differ, in words ("answers[1].ttl: got -1, want 4294967295"), so a
+ * report on a generated input points at the field, not at two long objects.
+ */
+function firstDifference(got: unknown, want: unknown, path = ''): string | undefined {
+  if (Object.is(got, want)) return undefined;
+  const at = path || 'the value';
+  if (got instanceof Uint8Array && want instanceof Uint8Array) {
+    return hex(got) === hex(want) ? undefined : `${at}: got ${show(got)}, want ${show(want)}`;
+  }
+  if (typeof got === 'string' && typeof want === 'string' && /^[0-9a-f]{2}( [0-9a-f]{2})*$/.test(want)) {
+    const g = got.split(' ');
+    const w = want.split(' ');
+    let i = 0;
+    while (i < g.length && i < w.length && g[i] === w[i]) i++;
+    return `${at}: bytes differ from offset ${i}: got ${g.slice(i, i + 12).join(' ') || '(end)'}, want ${w.slice(i, i + 12).join(' ') || '(end)'}`;
+  }
+  if (typeof got === 'object' && got !== null && typeof want === 'object' && want !== null && Array.isArray(got) === Array.isArray(want)) {
+    const g = got as Record<string, unknown>;
+    const w = want as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(w), ...Object.keys(g)])];
+    for (const k of keys) {
+      const sub = Array.isArray(want) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      const d = firstDifference(g[k], w[k], sub);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return `${at}: got ${show(got)}, want ${show(want)}`;
+}
+
+/** toEqual, with a message naming the case and the first field that differs. */
+function same(got: unknown, want: unknown, label: string): void {
+  const d = firstDifference(got, want);
+  expect(got, d ? `${label}: ${d}` : label).toEqual(want);
+}
+
+/** Learner and reference do the same thing: the same value, or the same error and code. */
 function agree<T>(label: string, call: (m: typeof reference) => T): void {
-  const { got, want } = both(label, call);
-  expect(got).toEqual(want);
+  same(outcome(() => call(learner as typeof reference)), outcome(() => call(reference)), label);
 }
 
-/** Bytes shown as hex, so a mismatch reads as a hex diff. */
+/** Bytes compared as hex, so a mismatch names the first differing offset. */
 function agreeBytes(label: string, call: (m: typeof reference) => Uint8Array): void {
   agree(label, (m) => hex(call(m)));
 }
@@ -370,6 +407,7 @@ task('names', () => {
       { what: 'a pointer back into the same name', bytes: [1, 0x61, 0xc0, 0x00], offset: 0, want: 'pointer-loop' },
       { what: 'a loop reached through a pointer', bytes: [1, 0x78, 0xc0, 0x00, 1, 0x79, 0xc0, 0x00], offset: 4, want: 'pointer-loop' },
       { what: '257 bytes of labels', bytes: [...label63, ...label63, ...label63, ...label63, 0], offset: 0, want: 'name-too-long' },
+      { what: 'too long and cut short: length first', bytes: [...label63, ...label63, ...label63, 63, 0x61], offset: 0, want: 'name-too-long' },
       { what: 'an offset at the end', bytes: [0], offset: 1, want: 'truncated' },
       { what: 'a label cut short', bytes: [3, 0x61, 0x62], offset: 0, want: 'truncated' },
       { what: 'no root label', bytes: [1, 0x61], offset: 0, want: 'truncated' },
@@ -446,8 +484,8 @@ task('records', () => {
   graded('round-trips generated messages with the reference, both ways', 2, () => {
     forAll(arbMessage(false), (msg) => {
       const want = canonical(msg);
-      expect(reference.decodeMessage(learner.encodeMessage(msg, { compress: false }))).toEqual(want);
-      expect(learner.decodeMessage(reference.encodeMessage(msg))).toEqual(want);
+      same(outcome(() => reference.decodeMessage(learner.encodeMessage(msg, { compress: false }))), { ok: true, value: want }, 'reference.decodeMessage(your encodeMessage(msg, { compress: false }))');
+      same(outcome(() => learner.decodeMessage(reference.encodeMessage(msg))), { ok: true, value: want }, 'your decodeMessage(reference.encodeMessage(msg))');
     });
   });
 
@@ -584,7 +622,7 @@ task('edns', () => {
   graded('encodes generated messages with EDNS byte for byte, and round-trips them', 2, () => {
     forAll(arbMessage(true), (msg) => {
       agreeBytes('encodeMessage(msg)', (m) => m.encodeMessage(msg));
-      expect(learner.decodeMessage(reference.encodeMessage(msg))).toEqual(canonical(msg));
+      same(outcome(() => learner.decodeMessage(reference.encodeMessage(msg))), { ok: true, value: canonical(msg) }, 'your decodeMessage(reference.encodeMessage(msg))');
     });
   });
 
@@ -623,6 +661,7 @@ task('malformed', () => {
       { name: 'an A record with 5 bytes of RDATA: bad-rdata', bytes: concat(header(1, 1), question, 'c00c 0001 0001 00000e10 0005 c000020100'), want: 'bad-rdata' },
       { name: 'a TXT string longer than its RDATA: bad-rdata', bytes: concat(header(1, 1), question, 'c00c 0010 0001 00000e10 0004 05616263', '6465'), want: 'bad-rdata' },
       { name: 'a CNAME whose name runs past RDLENGTH: bad-rdata', bytes: concat(header(1, 1), question, 'c00c 0005 0001 00000e10 0003 03616263 00'), want: 'bad-rdata' },
+      { name: 'a CNAME cut at the end of its RDATA and of the message: bad-rdata', bytes: concat(header(1, 1), question, 'c00c 0005 0001 00000e10 0003 036162'), want: 'bad-rdata' },
       { name: 'an MX with bytes left over in its RDATA: bad-rdata', bytes: concat(header(1, 1), question, 'c00c 000f 0001 00000e10 0006 000a c00c 0000'), want: 'bad-rdata' },
       { name: 'bytes after the last record: trailing-bytes', bytes: concat(UB_TXT, '00'), want: 'trailing-bytes' },
     ],
