@@ -27,18 +27,26 @@ export function samples<T>(arb: fc.Arbitrary<T>, n = 50, seed = SEED): T[] {
 export function forAll<T>(arb: fc.Arbitrary<T>, predicate: (value: T) => void, runs = 100): void {
   const details = fc.check(fc.property(arb, (v) => { predicate(v); }), { seed: SEED, numRuns: runs });
   if (!details.failed) return;
-  const input = fc.stringify(details.counterexample?.[0]);
-  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-  const err = new Error(`on generated input ${input}:\n${cause}`);
-  throw err;
+  throw withInput(details.errorInstance, details.counterexample?.[0]);
 }
 
 export async function forAllAsync<T>(arb: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, runs = 50): Promise<void> {
   const details = await fc.check(fc.asyncProperty(arb, async (v) => { await predicate(v); }), { seed: SEED, numRuns: runs });
   if (!details.failed) return;
-  const input = fc.stringify(details.counterexample?.[0]);
-  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-  throw new Error(`on generated input ${input}:\n${cause}`);
+  throw withInput(details.errorInstance, details.counterexample?.[0]);
+}
+
+/**
+ * The error of the failing run, its message prefixed with the input. The same error object is
+ * rethrown so an assertion keeps its expected/actual values and the report can show a diff.
+ */
+function withInput(error: unknown, input: unknown): Error {
+  const prefix = `on generated input ${fc.stringify(input)}:\n`;
+  if (error instanceof Error) {
+    error.message = prefix + error.message;
+    return error;
+  }
+  return new Error(prefix + String(error));
 }
 
 export { fc };
