@@ -16,6 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
+import { slimSucrase } from '../../src/lab/runners/worker/slim-sucrase.ts';
 import { labDirs, loadLab } from '../../src/labs/catalog.ts';
 
 const PAGE_DIR = fileURLToPath(new URL('./worker-runner-page/', import.meta.url));
@@ -112,7 +113,14 @@ function serve(dir: string): Promise<Server> {
 describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'netlabs-worker-e2e-'));
-    await build({ root: PAGE_DIR, base: './', logLevel: 'warn', configFile: false, build: { outDir, emptyOutDir: true } });
+    await build({
+      root: PAGE_DIR,
+      base: './',
+      logLevel: 'warn',
+      configFile: false,
+      build: { outDir, emptyOutDir: true },
+      worker: { plugins: () => [slimSucrase()] },
+    });
     server = await serve(outDir);
     const addr = server.address();
     baseUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
@@ -154,6 +162,19 @@ describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
     ]);
     expect(wrong.result.tests[0]!.message).toContain('expected -1 to be 3');
     console.log(`worker runner: cold ${cold.ms.toFixed(0)} ms, warm ${warm.ms.toFixed(0)} ms / ${warm2.ms.toFixed(0)} ms, wrong file ${wrong.ms.toFixed(0)} ms`);
+  });
+
+  it('is faster on the first run when the worker was started ahead (warm())', async () => {
+    const fresh = await openPage();
+    try {
+      await fresh.evaluate(() => (window as unknown as { netlabsTest: { runner: { warm(): void } } }).netlabsTest.runner.warm());
+      await new Promise((r) => setTimeout(r, 1500));
+      const first = await gradeIn(fresh, files(reference), lab, 5000);
+      expect(first.result.status).toBe('pass');
+      console.log(`worker runner: first run after warm() ${first.ms.toFixed(0)} ms`);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('stops an endless loop at the time limit, keeps the page responsive, and runs again after', async () => {

@@ -1,0 +1,128 @@
+/**
+ * The worker runner's page side against a fake Worker that runs the real harness in-process
+ * (or hangs, or fails to start): warm reuse, the time limit, a fresh worker after a stop,
+ * one run at a time. The real thing in Chromium: tests/e2e/worker-runner.e2e.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import type { LabInfo } from '../../src/grading/result.ts';
+import { readKitSources } from '../../src/lab/harness/node.ts';
+import { LAB_PACKAGES } from '../../src/lab/harness/packages.ts';
+import { runLab } from '../../src/lab/harness/run-lab.ts';
+import type { GradeReply, GradeRequest } from '../../src/lab/runners/worker/protocol.ts';
+import { createWorkerRunner } from '../../src/lab/runners/worker/runner.ts';
+import { stubsFor } from '../../src/lab/runners/worker/slim-sucrase.ts';
+
+type Mode = 'grade' | 'hang' | 'crash';
+
+class FakeWorker extends EventTarget {
+  terminated = false;
+  requests: GradeRequest[] = [];
+  mode: Mode;
+
+  constructor(mode: Mode) {
+    super();
+    this.mode = mode;
+  }
+
+  postMessage(request: GradeRequest): void {
+    this.requests.push(request);
+    if (this.mode === 'hang') return;
+    if (this.mode === 'crash') {
+      const event = Object.assign(new Event('error', { cancelable: true }), { message: 'Uncaught SyntaxError: bad bundle' });
+      queueMicrotask(() => this.dispatchEvent(event));
+      return;
+    }
+    const { id, lab, files, testTimeoutMs } = request;
+    void runLab({ lab, engine: 'worker', files, kit: readKitSources(), packages: LAB_PACKAGES, testTimeoutMs }).then((result) => {
+      if (!this.terminated) this.dispatchEvent(new MessageEvent<GradeReply>('message', { data: { id, result } }));
+    });
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+function setup(modes: Mode[]) {
+  const workers: FakeWorker[] = [];
+  const runner = createWorkerRunner({
+    createWorker: () => {
+      const w = new FakeWorker(modes[workers.length] ?? 'grade');
+      workers.push(w);
+      return w as unknown as Worker;
+    },
+  });
+  return { runner, workers };
+}
+
+const lab: LabInfo = { id: 'demo/sum', version: 1, tasks: [{ id: 'sum', title: 'Add', points: 1 }] };
+const files = (learner: string) => ({
+  'grade.test.ts': "import { it, expect } from 'vitest';\nimport { sum } from './learner';\nimport { task } from '../../kit';\ntask('sum', () => { it('adds', () => { expect(sum(1, 2)).toBe(3); }); });\n",
+  'reference.ts': 'export const sum = (a: number, b: number) => a + b;\n',
+  'learner.ts': learner,
+});
+const good = files('export const sum = (a: number, b: number) => a + b;\n');
+
+describe('createWorkerRunner', () => {
+  it('grades in one warm worker, run after run, passing the test timeout for the limit', async () => {
+    const { runner, workers } = setup([]);
+    expect((await runner.grade(good, lab, { timeLimitMs: 20_000 })).status).toBe('pass');
+    expect((await runner.grade(files('export const sum = () => 0;\n'), lab, { timeLimitMs: 20_000 })).status).toBe('fail');
+    expect(workers.length).toBe(1);
+    expect(workers[0]!.requests.map((r) => r.testTimeoutMs)).toEqual([10_000, 10_000]);
+  });
+
+  it('warm() starts the worker before the first run', () => {
+    const { runner, workers } = setup([]);
+    runner.warm();
+    expect(workers.length).toBe(1);
+  });
+
+  it('stops a run at the time limit, then grades in a fresh worker', async () => {
+    const { runner, workers } = setup(['hang']);
+    const stopped = await runner.grade(good, lab, { timeLimitMs: 100 });
+    expect(stopped).toMatchObject({ status: 'timeout', engine: 'worker', score: 0, max_score: 1, tests: [] });
+    expect(stopped.message).toBe("Stopped after 0.1 s: the tests did not finish in the lab's time limit. An endless loop, or code far too slow?");
+    expect(workers[0]!.terminated).toBe(true);
+    expect(workers.length).toBe(2); // started at once, to be ready for the next run
+    expect((await runner.grade(good, lab, { timeLimitMs: 5000 })).status).toBe('pass');
+    expect(workers.length).toBe(2);
+  });
+
+  it('reports a worker that fails to start, and replaces it', async () => {
+    const { runner, workers } = setup(['crash']);
+    const failed = await runner.grade(good, lab, { timeLimitMs: 5000 });
+    expect(failed).toMatchObject({ status: 'error', message: 'The grader could not run: Uncaught SyntaxError: bad bundle' });
+    expect((await runner.grade(good, lab, { timeLimitMs: 5000 })).status).toBe('pass');
+    expect(workers.map((w) => w.terminated)).toEqual([true, false]);
+  });
+
+  it('runs one grade at a time', async () => {
+    const { runner, workers } = setup([]);
+    const first = runner.grade(good, lab, { timeLimitMs: 5000 });
+    const second = runner.grade(good, lab, { timeLimitMs: 5000 });
+    expect(workers[0]?.requests.length ?? 0).toBeLessThanOrEqual(1);
+    expect([(await first).status, (await second).status]).toEqual(['pass', 'pass']);
+    expect(workers[0]!.requests.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('dispose() terminates the worker', async () => {
+    const { runner, workers } = setup([]);
+    await runner.grade(good, lab, { timeLimitMs: 5000 });
+    runner.dispose();
+    expect(workers[0]!.terminated).toBe(true);
+  });
+});
+
+describe('slimSucrase stubs', () => {
+  it('keep every export of the module they replace, and throw when used', async () => {
+    const source = 'export function a() {}\nexport function b(x) {}\nexport const C = 1;\nexport default class X extends Y {}\n';
+    const stub = stubsFor(source, 'transformers/X.js');
+    expect(stub).toContain('export function a()');
+    expect(stub).toContain('export function b()');
+    expect(stub).toContain('export const C = undefined;');
+    const mod = (await import(`data:text/javascript,${encodeURIComponent(stub)}`)) as { a(): void; default: new () => unknown };
+    expect(() => mod.a()).toThrow('sucrase: transformers/X.js is left out of the grading worker');
+    expect(() => new mod.default()).toThrow('left out');
+  });
+});
