@@ -93,14 +93,16 @@ export class Bench {
   readonly #due = new Map<number, number>();
   readonly clock: Clock;
 
-  constructor() {
+  constructor(maxTimers = 20_000) {
     const v = this.virtual;
     const due = this.#due;
+    let fired = 0;
     const clock: Clock = {
       now: () => v.now(),
       setTimeout: (fn, ms) => {
         const id: number = v.setTimeout(() => {
           due.delete(id);
+          if (++fired > maxTimers) throw new Error(`more than ${maxTimers} timers fired: is something retrying forever?`);
           fn();
         }, ms);
         due.set(id, v.now() + Math.max(0, ms));
@@ -145,8 +147,9 @@ export class Bench {
   }
 
   /** Fire every timer that is due up to `t`, letting promise callbacks run between them. */
-  async runUntil(t: number): Promise<void> {
-    for (;;) {
+  async runUntil(t: number, maxTimers = 5000): Promise<void> {
+    for (let i = 0; ; i++) {
+      if (i >= maxTimers) throw new Error(`more than ${maxTimers} timers fired: is something retrying forever?`);
       await this.flush();
       const next = this.nextDue();
       if (next === undefined || next > t) break;
