@@ -38,7 +38,7 @@ export default defineConfig({
     shikiConfig: {
       // Dual themes as CSS variables (--shiki-light / --shiki-dark); src/styles picks one
       // with prefers-color-scheme, so code blocks follow the reader's colour scheme.
-      themes: { light: 'github-light', dark: 'github-dark' },
+      themes: { light: 'github-light-default', dark: 'github-dark-default' },
       defaultColor: false,
       wrap: false,
     },
