@@ -2,12 +2,27 @@
  * Reads lab folders from disk (Node only): used by the CLI, the lab check and the site build.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { LAB_FILES, labSchema, type LabMeta } from './schema.ts';
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/**
+ * The project root: the nearest folder above this module holding package.json and labs/.
+ * Walking up (rather than a fixed '../..') keeps it right when the site build bundles this
+ * module into a chunk under dist/.
+ */
+function findProjectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'labs', 'kit'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot();
 export const LABS_DIR = join(PROJECT_ROOT, 'labs');
 
 export interface Lab {
