@@ -68,7 +68,7 @@ class NetTransport implements Transport {
       flags: dnsPacket.RECURSION_DESIRED,
       questions: [{ name: x.question.name, type: x.question.type, class: 'IN' }],
     });
-    // A reply is ours when its ID and question match the query (RFC 5452 §9.1).
+    // A reply is ours when its ID and question match the query (RFC 5452 §3).
     const matches = (p: Packet) =>
       p.type === 'response' && p.id === id &&
       p.questions?.length === 1 &&
