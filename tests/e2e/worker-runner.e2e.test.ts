@@ -190,6 +190,13 @@ describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
     console.log(`worker runner: loop stopped after ${stopped.ms.toFixed(0)} ms, next run ${after.ms.toFixed(0)} ms (fresh worker), then ${again.ms.toFixed(0)} ms`);
   });
 
+  it('reports errors raised outside any test without failing the tests', async () => {
+    const stray = await grade("export function sum(a: number, b: number): number {\n  Promise.reject(new RangeError('nobody awaits me'));\n  return a + b;\n}\n");
+    expect(stray.result).toMatchObject({ status: 'pass', score: 3 });
+    expect(stray.result.message).toMatch(/^Errors outside any test:\nRangeError: nobody awaits me/);
+    expect((await grade(reference)).result.message).toBeNull();
+  });
+
   it('shows a syntax error with file:line:col', async () => {
     const broken = await grade('export function sum(a: number, b: number): number {\n  return a +;\n}\n');
     expect(broken.result.status).toBe('error');

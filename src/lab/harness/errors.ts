@@ -57,3 +57,13 @@ export function frameLocator(names: readonly string[]): Locator {
     return m ? `${m[1]}:${m[2]}` : undefined;
   };
 }
+
+/**
+ * Errors raised outside any test while grading (an unawaited rejected promise, a throw from a
+ * timer): the tests' statuses stand, and the run's message names them, as the CLI engine does.
+ */
+export function withStrayErrors<T extends { message: string | null }>(result: T, errors: readonly unknown[]): T {
+  if (errors.length === 0) return result;
+  const stray = `Errors outside any test:\n${errorsMessage([...errors])}`;
+  return { ...result, message: result.message ? `${result.message}\n\n${stray}` : stray };
+}

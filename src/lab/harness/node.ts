@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GradeResult } from '../../grading/result.ts';
 import { LABS_DIR, loadLab } from '../../labs/catalog.ts';
+import { withStrayErrors } from './errors.ts';
 import { LAB_PACKAGES } from './packages.ts';
 import { LEARNER_FILE, REFERENCE_FILE, TEST_FILE, runLab } from './run-lab.ts';
 import { testTimeoutFor } from './timeouts.ts';
@@ -31,13 +32,25 @@ export async function gradeWithHarness(labDir: string, learnerPath: string): Pro
   for (const extra of lab.meta.files) files[extra] = read(extra);
   // The kit the test file's '../../kit' names, as vitest would load it.
   const besideLab = join(lab.dir, '..', '..', 'kit');
-  const limit = lab.meta.time_limit_ms;
-  return runLab({
-    lab: { id: lab.meta.id, version: lab.meta.version, tasks: lab.meta.tasks },
-    engine: 'worker',
-    files,
-    kit: readKitSources(existsSync(besideLab) ? besideLab : undefined),
-    packages: LAB_PACKAGES,
-    testTimeoutMs: testTimeoutFor(limit),
-  });
+  // A stray rejection or throw from learner code must not take the whole process down
+  // (Node's default for an unhandled rejection); it is reported with the result instead.
+  const stray: unknown[] = [];
+  const note = (e: unknown): void => void stray.push(e);
+  process.on('unhandledRejection', note);
+  process.on('uncaughtException', note);
+  try {
+    const result = await runLab({
+      lab: { id: lab.meta.id, version: lab.meta.version, tasks: lab.meta.tasks },
+      engine: 'worker',
+      files,
+      kit: readKitSources(existsSync(besideLab) ? besideLab : undefined),
+      packages: LAB_PACKAGES,
+      testTimeoutMs: testTimeoutFor(lab.meta.time_limit_ms),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // let rejections of the last test surface
+    return withStrayErrors(result, stray);
+  } finally {
+    process.off('unhandledRejection', note);
+    process.off('uncaughtException', note);
+  }
 }

@@ -7,6 +7,7 @@
  * learner code can write to) and prints a summary for the terminal.
  */
 import { cleanMessage, failedRun, type LabInfo } from '../../../grading/result.ts';
+import { withStrayErrors } from '../../harness/errors.ts';
 import { LAB_PACKAGES } from '../../harness/packages.ts';
 import { runLab } from '../../harness/run-lab.ts';
 import { summarize } from '../../harness/summary.ts';
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
   for (const name of await fs.readdir(labDir)) {
     if (name.endsWith('.ts')) files[name] = await fs.readFile(`${labDir}/${name}`, 'utf8');
   }
+  const stray: unknown[] = [];
+  process.on('unhandledRejection', (e) => void stray.push(e));
+  process.on('uncaughtException', (e) => void stray.push(e));
   let result;
   try {
     result = await runLab({
@@ -45,6 +49,8 @@ async function main(): Promise<void> {
       packages: LAB_PACKAGES,
       testTimeoutMs: spec.testTimeoutMs,
     });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    result = withStrayErrors(result, stray);
   } catch (e) {
     result = failedRun(spec.lab, 'webcontainer', 'error', cleanMessage(`The grader failed: ${String(e)}`));
   }

@@ -10,7 +10,7 @@ export async function loadHarnessScript(): Promise<string> {
   if (!response.ok) throw new EngineUnavailableError(`harness script not found (${response.status})`);
   const text = await response.text();
   // The dev server serves modules that import other modules over HTTP: node cannot run that.
-  if (/^\s*import\s.*from\s+["']\//m.test(text)) {
+  if (/^\s*import\s*(?:[^'"]*from\s*)?["']\//m.test(text)) {
     throw new EngineUnavailableError('the container harness is only bundled by a production build (astro build)');
   }
   return text;
