@@ -20,13 +20,21 @@ function markdownRenderer(): Promise<Render> {
         syntaxHighlight: 'shiki',
         shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false, wrap: false },
       } as Parameters<typeof createSatteriMarkdownProcessor>[0]);
-      return async (md) => (await processor.render(md)).code;
+      return async (md) => readableComments((await processor.render(md)).code);
     } catch (e) {
       console.warn(`lab data: Markdown renderer unavailable (${String(e)}); shipping instructions as plain text`);
       return async (md) => plainHtml(md);
     }
   })();
   return renderer;
+}
+
+/**
+ * github-dark draws comments in #6A737D, 3:1 on its #24292e background (WCAG AA wants 4.5:1);
+ * a lighter grey keeps the look and passes.
+ */
+export function readableComments(html: string): string {
+  return html.replace(/--shiki-dark:#6A737D/gi, '--shiki-dark:#959DA5');
 }
 
 /** The fallback: paragraphs of escaped text, code blocks kept as <pre>. */

@@ -1,0 +1,117 @@
+/**
+ * Accessibility in real Chromium: axe-core finds no serious or critical violation on the home
+ * page, a chapter, and the open workbench with a report; and a lab can be opened, run and read
+ * with the keyboard alone.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
+import { labEmbed, openLab, run } from './support/workbench.ts';
+
+const LAB = 'dns/message-codec';
+const CHAPTER = '/chapters/dns/';
+const enabled = requireChromium('accessibility');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  })) as Violation[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+let site: Site;
+let browser: Browser;
+let page: Page;
+
+describe.runIf(enabled)('accessibility (Chromium, axe-core)', () => {
+  beforeAll(async () => {
+    site = await serveDist();
+    browser = await launch();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`home page and chapter page (${scheme})`, async () => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${site.url}/`, { waitUntil: 'networkidle' });
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.goto(`${site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+
+    it(`the open workbench with a failing report (${scheme})`, async () => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
+      const wb = labEmbed(page, LAB).locator('.wb');
+      if (!(await wb.count())) await openLab(page, LAB);
+      await run(wb);
+      expect(await seriousViolations(page)).toEqual([]);
+      for (const tab of ['instructions', 'hints', 'grade.test.ts', 'reference.ts']) {
+        await wb.locator(`[data-tab="${tab}"]`).click();
+        expect(await seriousViolations(page), `tab ${tab}`).toEqual([]);
+      }
+      await wb.locator('[data-tab="learner.ts"]').click();
+    });
+  }
+
+  it('opens, runs and reports a lab with the keyboard alone', async () => {
+    const fresh = await browser.context.newPage();
+    try {
+      await fresh.emulateMedia({ colorScheme: 'light' });
+      await fresh.goto(`${site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
+      const focusIs = (selector: string) => fresh.evaluate((s) => !!document.activeElement?.closest(s), selector);
+      const tabTo = async (selector: string, limit = 400): Promise<void> => {
+        for (let i = 0; i < limit; i++) {
+          if (await focusIs(selector)) return;
+          await fresh.keyboard.press('Tab');
+        }
+        throw new Error(`Tab never reached ${selector}`);
+      };
+      const open = `netlabs-lab[lab="${LAB}"] [data-open]`;
+      await tabTo(open);
+      // Focus is visible: an outline is drawn.
+      const outline = await fresh.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+      expect(outline).not.toBe('none');
+      await fresh.keyboard.press('Enter');
+      const wb = labEmbed(fresh, LAB).locator('.wb');
+      await wb.locator('.cm-content').first().waitFor();
+      await expect(fresh.locator(open).getAttribute('aria-expanded')).resolves.toBe('true');
+      // Run is the next stop after the Open button.
+      await tabTo(`netlabs-lab[lab="${LAB}"] .wb-run`, 3);
+      await fresh.keyboard.press('Enter');
+      await fresh.waitForFunction(() => document.querySelector('.wb')?.getAttribute('data-runs') === '1', undefined, { timeout: 60_000 });
+      await expect.poll(() => fresh.locator('.wb p[role="status"]').textContent()).toMatch(/Score \d+ of \d+ points/);
+      // Into the editor with Tab, type, and run with Ctrl+Enter.
+      await tabTo(`netlabs-lab[lab="${LAB}"] [data-panel="learner.ts"] .cm-content`, 20);
+      await fresh.keyboard.press('ControlOrMeta+End');
+      await fresh.keyboard.type('\n// typed with the keyboard');
+      await fresh.keyboard.press('ControlOrMeta+Enter');
+      await fresh.waitForFunction(() => document.querySelector('.wb')?.getAttribute('data-runs') === '2', undefined, { timeout: 60_000 });
+      // Tab leaves the editor (it never traps focus).
+      await fresh.keyboard.press('Tab');
+      expect(await focusIs('.cm-content')).toBe(false);
+      // The report's tasks are disclosure widgets reachable by keyboard.
+      await tabTo(`netlabs-lab[lab="${LAB}"] .wb-task > summary`, 40);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * WebContainer mode with no network (as in these tests: every outside host fails to resolve):
+ * boot() never settles, so after the boot timeout the workbench falls back to the worker,
+ * says why, and Run still grades. xterm and @webcontainer/api load only when the mode is chosen.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
+import { openLab, run } from './support/workbench.ts';
+
+const LAB = 'dns/message-codec';
+const enabled = requireChromium('WebContainer fallback');
+
+let site: Site;
+let browser: Browser;
+let page: Page;
+
+describe.runIf(enabled)('WebContainer mode offline (Chromium)', () => {
+  beforeAll(async () => {
+    site = await serveDist();
+    browser = await launch();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  it('falls back to the worker with the reason, and Run still grades', { timeout: 120_000 }, async () => {
+    const scripts: string[] = [];
+    page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
+    await page.goto(`${site.url}/chapters/dns/`);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const wb = await openLab(page, LAB);
+    expect(scripts.filter((u) => /webcontainer-mode|xterm/.test(u))).toEqual([]);
+    await wb.locator('.wb-select').selectOption('webcontainer');
+    await expect.poll(() => wb.getAttribute('data-state')).toBe('booting');
+    await expect.poll(() => wb.locator('.wb-state').textContent()).toMatch(/Starting the WebContainer/);
+    expect(scripts.some((u) => /webcontainer-mode/.test(u))).toBe(true);
+    await expect(wb.locator('.wb-terminal').isVisible()).resolves.toBe(true);
+    const notice = wb.locator('[data-notice="fallback"]');
+    await notice.waitFor({ timeout: 60_000 });
+    await expect(notice.textContent()).resolves.toMatch(/could not start \(boot timed out/);
+    await expect(wb.locator('.wb-select').inputValue()).resolves.toBe('worker');
+    await expect(wb.locator('.wb-select option[value="webcontainer"]').isDisabled()).resolves.toBe(true);
+    const outcome = await run(wb);
+    expect(outcome.status).toBe('fail'); // the starter, graded by the worker
+    await expect(wb.locator('.wb-banner__meta').textContent()).resolves.toContain('in-page worker');
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The lab workbench in real Chromium, against the built site (npx astro build first), as a
+ * learner uses it: read the DNS chapter, open the codec lab, run wrong code, the reference,
+ * an endless loop and a syntax error, reload, and check what was kept.
+ */
+import { gzipSync } from 'node:zlib';
+import type { Page, Response } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLab, readLabFile } from '../../src/labs/catalog.ts';
+import { launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
+import { labEmbed, openLab, run, savedCode, setCode } from './support/workbench.ts';
+
+const LAB = 'dns/message-codec';
+const CHAPTER = '/chapters/dns/';
+const enabled = requireChromium('lab workbench');
+const lab = findLab(LAB);
+const reference = readLabFile(lab, 'reference.ts');
+const starter = readLabFile(lab, 'starter.ts');
+const limitSeconds = lab.meta.time_limit_ms / 1000;
+const total = lab.meta.tasks.reduce((n, t) => n + t.points, 0);
+
+let site: Site;
+let browser: Browser;
+let page: Page;
+
+describe.runIf(enabled)('lab workbench (Chromium)', () => {
+  beforeAll(async () => {
+    site = await serveDist();
+    browser = await launch();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  it('ships at most 3 KB (gzip) of JavaScript with a chapter page until a lab is opened', async () => {
+    const scripts: Response[] = [];
+    const onResponse = (r: Response): void => {
+      if (r.request().resourceType() === 'script' || /\.m?js(\?|$)/.test(r.url())) scripts.push(r);
+    };
+    page.on('response', onResponse);
+    await page.goto(`${site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
+    page.off('response', onResponse);
+    let bytes = 0;
+    for (const r of scripts) bytes += gzipSync(await r.body()).length;
+    const inline = await page.$$eval('script:not([src])', (els) => els.map((e) => e.textContent ?? '').filter((t) => t.trim() && !t.trim().startsWith('{')));
+    for (const text of inline) bytes += gzipSync(text).length;
+    console.log(`chapter page JS before opening a lab: ${bytes} B gzip in ${scripts.length} file(s) + ${inline.length} inline`);
+    expect(bytes).toBeLessThanOrEqual(3 * 1024);
+    expect(scripts.map((r) => r.url()).filter((u) => /workbench|worker|codemirror|xterm/.test(u))).toEqual([]);
+    // The embed works without the workbench: tasks, points and the command line are on the page.
+    const embed = labEmbed(page, LAB);
+    await expect(embed.locator('.lab-card__tasks li').count()).resolves.toBe(lab.meta.tasks.length);
+    await expect(embed.locator('.lab-card__cli').textContent()).resolves.toContain(`npm run lab -- grade ${LAB}`);
+    await expect(embed.locator('[data-best]').textContent()).resolves.toBe('Not attempted yet');
+  });
+
+  it('opens the lab with the starter code, the instructions and the notes', async () => {
+    const wb = await openLab(page, LAB);
+    await expect(savedCode(page, LAB)).resolves.toBeUndefined(); // nothing saved before an edit
+    await expect(wb.locator('[data-panel="learner.ts"] .cm-content').textContent()).resolves.toContain(starter.split('\n')[0]);
+    await expect(wb.locator('.wb-notes').textContent()).resolves.toMatch(/does not|without checking/);
+    await expect(wb.locator('.wb-notes').textContent()).resolves.toContain('practice');
+    await wb.locator('[data-tab="instructions"]').click();
+    await expect(wb.locator('[data-panel="instructions"] h4').count()).resolves.toBeGreaterThanOrEqual(lab.meta.tasks.length);
+    await expect(wb.locator('[data-tab="reference.ts"]').textContent()).resolves.toContain('locked');
+  });
+
+  it('grades wrong code: a failing report that names the tasks, with expected vs received', async () => {
+    const wb = labEmbed(page, LAB).locator('.wb');
+    const outcome = await run(wb);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.score).toBe(0);
+    const report = wb.locator('.wb-report');
+    for (const task of lab.meta.tasks) await expect(report.textContent()).resolves.toContain(task.title);
+    await expect(report.locator('.wb-task.is-fail').count()).resolves.toBe(lab.meta.tasks.length);
+    await expect(report.locator('.wb-test.is-fail').count()).resolves.toBeGreaterThan(0);
+    await expect(report.locator('.wb-diff-exp').count()).resolves.toBeGreaterThan(0);
+    await expect(report.locator('.wb-diff-got').count()).resolves.toBeGreaterThan(0);
+    await expect(wb.locator('[role="status"]').first().textContent()).resolves.toMatch(/Score 0 of \d+ points/);
+  });
+
+  it('shows hints one at a time', async () => {
+    const wb = labEmbed(page, LAB).locator('.wb');
+    await wb.locator('.wb-task.is-fail .wb-task__help button').first().click();
+    const first = wb.locator(`[data-panel="hints"] [data-task="${lab.meta.tasks[0]!.id}"]`);
+    await expect(first.locator('li').count()).resolves.toBe(1);
+    await first.locator('button').click();
+    await expect(first.locator('li').count()).resolves.toBe(2);
+  });
+
+  it('grades the reference: full marks, and the reference tab opens', async () => {
+    const wb = labEmbed(page, LAB).locator('.wb');
+    await setCode(page, wb, reference);
+    const outcome = await run(wb);
+    expect(outcome).toMatchObject({ status: 'pass', score: total });
+    await expect(wb.locator('.wb-banner--pass').textContent()).resolves.toContain('All tests pass');
+    await expect(wb.locator('[data-tab="reference.ts"]').textContent()).resolves.toBe('reference.ts');
+    await expect(labEmbed(page, LAB).locator('[data-best]').textContent()).resolves.toMatch(new RegExp(`^Best: ${total}/${total}, passed`));
+  });
+
+  it(`stops an endless loop after ${limitSeconds} s and the page keeps responding`, async () => {
+    const wb = labEmbed(page, LAB).locator('.wb');
+    await setCode(page, wb, `${starter}\nwhile (true) {}\n`);
+    const running = run(wb, lab.meta.time_limit_ms + 30_000);
+    await page.waitForFunction(() => document.querySelector('.wb')?.getAttribute('data-state') === 'running');
+    // Meanwhile the page answers: typing reaches the editor, and a second Run says it waits.
+    const t0 = Date.now();
+    await page.locator('.wb [data-panel="learner.ts"] .cm-content').press('ControlOrMeta+End');
+    await page.keyboard.type('// still typing');
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    await expect(page.locator('.wb [data-panel="learner.ts"] .cm-content').textContent()).resolves.toContain('// still typing');
+    await page.locator('.wb .wb-run').click({ force: true }); // aria-disabled, still clickable
+    await expect.poll(() => page.locator('.wb p[role="status"]').textContent()).toContain('Already running');
+    const outcome = await running;
+    expect(outcome.status).toBe('timeout');
+    await expect(wb.locator('.wb-banner--timeout').textContent()).resolves.toContain(`Stopped after ${limitSeconds} s`);
+    // A run after the timeout works (a fresh worker).
+    await setCode(page, wb, reference);
+    await expect(run(wb)).resolves.toMatchObject({ status: 'pass', score: total });
+  });
+
+  it('shows a syntax error as learner.ts:line:col, and the location moves the cursor there', async () => {
+    const wb = labEmbed(page, LAB).locator('.wb');
+    await setCode(page, wb, 'export const ok = 1;\nexport function broken( {\n  return 2;\n}\n');
+    const outcome = await run(wb);
+    expect(outcome.status).toBe('error');
+    const loc = wb.locator('.wb-banner--error .wb-loc').first();
+    const where = /^learner\.ts:(\d+):(\d+)$/.exec((await loc.textContent()) ?? '');
+    expect(where, 'the error names learner.ts:line:col').not.toBeNull();
+    expect(Number(where![1])).toBeGreaterThanOrEqual(2);
+    await loc.click();
+    const line = await page.evaluate(() => {
+      const sel = getSelection();
+      const lineEl = sel?.anchorNode && (sel.anchorNode instanceof Element ? sel.anchorNode : sel.anchorNode.parentElement)?.closest('.cm-line');
+      return lineEl ? [...lineEl.parentElement!.children].indexOf(lineEl) + 1 : -1;
+    });
+    expect(line).toBe(Number(where![1]));
+    expect(await page.evaluate(() => !!document.activeElement?.closest('.cm-content'))).toBe(true);
+  });
+
+  it('keeps the code and the best score across a reload', async () => {
+    const wb = labEmbed(page, LAB).locator('.wb');
+    await setCode(page, wb, `// edited before reload\n${reference}`);
+    const before = await savedCode(page, LAB);
+    await page.reload({ waitUntil: 'networkidle' });
+    const embed = labEmbed(page, LAB);
+    await expect(embed.locator('[data-best]').textContent()).resolves.toMatch(new RegExp(`^Best: ${total}/${total}, passed`));
+    // The lab was open: it opens again with the saved code.
+    await embed.locator('.wb .cm-content').first().waitFor();
+    await expect(savedCode(page, LAB)).resolves.toBe(before);
+    await expect(embed.locator('.wb [data-panel="learner.ts"] .cm-content').textContent()).resolves.toContain('edited before reload');
+  });
+
+  it('resets to the starter, and undoes the reset', async () => {
+    const wb = labEmbed(page, LAB).locator('.wb');
+    const mine = await savedCode(page, LAB);
+    await wb.getByRole('button', { name: 'Reset to starter' }).click();
+    await expect(savedCode(page, LAB)).resolves.toBe(starter);
+    await wb.getByRole('button', { name: 'Undo reset' }).click();
+    await expect(savedCode(page, LAB)).resolves.toBe(mine);
+  });
+
+  it('says when the lab changed since the work was saved, and keeps the work', async () => {
+    await page.evaluate((id) => {
+      const key = `netlabs:work:${id}`;
+      const work = JSON.parse(localStorage.getItem(key)!);
+      localStorage.setItem(key, JSON.stringify({ ...work, version: 0, code: `${work.code}\n// v0` }));
+      const progress = JSON.parse(localStorage.getItem('netlabs:progress')!);
+      progress[id].version = 0;
+      localStorage.setItem('netlabs:progress', JSON.stringify(progress));
+    }, LAB);
+    await page.reload({ waitUntil: 'networkidle' });
+    const embed = labEmbed(page, LAB);
+    await expect(embed.locator('[data-best]').textContent()).resolves.toContain('earlier version');
+    const notice = embed.locator('[data-notice="version"]');
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain('version 0, now 1');
+    await expect(savedCode(page, LAB)).resolves.toMatch(/\/\/ v0$/);
+  });
+});
