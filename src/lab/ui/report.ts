@@ -28,7 +28,21 @@ const OPEN_MESSAGES = 4;
 const ICON: Record<string, string> = { pass: '✓', fail: '✗', error: '!', timeout: '⧗', skip: '–' };
 const WORD: Record<string, string> = { pass: 'passed', fail: 'failed', error: 'error', timeout: 'timed out', skip: 'skipped' };
 
-/** One sentence for screen readers (aria-live) and the page title of the report. */
+/** A few words for the status line next to Run. */
+export function shortStatus(r: GradeResult): string {
+  switch (r.status) {
+    case 'pass':
+      return `All tests pass: ${r.score}/${r.max_score}.`;
+    case 'fail':
+      return `Score ${r.score}/${r.max_score}.`;
+    case 'timeout':
+      return 'Stopped: out of time (see the report).';
+    default:
+      return 'Not graded: an error (see the report).';
+  }
+}
+
+/** One sentence for screen readers (aria-live). */
 export function summaryText(r: GradeResult): string {
   const tasksDone = r.tasks.filter((t) => t.score === t.max_score).length;
   switch (r.status) {
@@ -39,7 +53,7 @@ export function summaryText(r: GradeResult): string {
     case 'timeout':
       return `Stopped: ${r.message ?? 'the run took too long.'}`;
     default:
-      return `Your code could not be graded: ${r.message ?? 'unknown error'}`;
+      return `Your code could not be graded: ${(r.message ?? 'unknown error').replace(/\.?$/, '.')}`;
   }
 }
 
@@ -108,7 +122,7 @@ function banner(r: GradeResult, actions: ReportActions, info: RunInfo): HTMLElem
     el.append(
       h('p', { class: 'wb-banner__title' }, h('span', { 'aria-hidden': 'true' }, '! '), 'Your code could not be graded.'),
       h('pre', { class: 'wb-msg' }, linkify(r.message ?? 'Unknown error.', actions)),
-      h('p', {}, 'Fix the error and run again. The in-page runner does not type-check; `npm run lab -- check` on the command line does.'),
+      h('p', {}, 'Fix it and run again. (The in-page runner reads your code without checking its types: a type error shows up only when the code runs.)'),
     );
   }
   el.append(meta);

@@ -9,7 +9,7 @@ import { EngineUnavailableError, seconds, type LabRunner } from '../runners/type
 import { createWorkerRunner, type WorkerRunner } from '../runners/worker/runner.ts';
 import { h, nextId } from './dom.ts';
 import { createEditor, goTo, replaceDoc, type EditorView } from './editor.ts';
-import { renderReport, summaryText, type ReportActions } from './report.ts';
+import { renderReport, shortStatus, summaryText, type ReportActions } from './report.ts';
 import { LabStorage, ago, askPersist, downloadText, pickTextFile, type SavedWork } from './storage.ts';
 import { Tabs } from './tabs.ts';
 import { LEARNER, labDataPath, labInfo, type LabData } from './types.ts';
@@ -104,8 +104,8 @@ export class Workbench {
     el.select = h(
       'select',
       { class: 'wb-select', id: nextId('wb-runner') },
-      h('option', { value: 'worker', disabled: m.runtime === 'node' }, m.runtime === 'node' ? 'In-page worker (cannot run this lab)' : 'In-page worker (fast, works offline)'),
-      h('option', { value: 'webcontainer' }, 'WebContainer: Node and a shell (needs network)'),
+      h('option', { value: 'worker', disabled: m.runtime === 'node' }, m.runtime === 'node' ? 'In-page worker (cannot run this lab)' : 'In-page worker (fast, offline)'),
+      h('option', { value: 'webcontainer' }, 'WebContainer: Node + shell (online)'),
     );
     el.select.value = this.mode;
     el.select.addEventListener('change', () => void this.setMode(el.select.value as Mode));
@@ -184,11 +184,11 @@ export class Workbench {
           'p',
           {},
           h('strong', {}, 'Types are not checked here. '),
-          'The in-page runner strips TypeScript types without checking them; the command line does: ',
-          h('code', {}, `npm run lab -- check ${m.id}`),
-          ' or ',
+          'The in-page runner strips TypeScript types without checking them, so a type error shows only when the code runs. For type checking, work from the command line: ',
+          h('code', {}, `npm run lab -- start ${m.id}`),
+          ' puts the starter in your own editor, and ',
           h('code', {}, `npm run lab -- grade ${m.id}`),
-          '.',
+          ' grades it.',
         ),
         h(
           'p',
@@ -610,9 +610,8 @@ export class Workbench {
         ? ' New best score.'
         : ''
       : ` Best so far: ${entry.score}/${entry.max_score}${entry.at ? `, ${ago(entry.at)}` : ''}.`;
-    const summary = summaryText(result);
-    el.state.textContent = `${summary}${best}`;
-    this.announce(`${summary}${best}`);
+    el.state.textContent = `${shortStatus(result)}${best}`;
+    this.announce(`${summaryText(result)}${best}`);
     dispatchEvent(new CustomEvent('netlabs:progress', { detail: { lab: result.lab } }));
   }
 }
