@@ -1,6 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import { slimSucrase } from './src/lab/runners/worker/slim-sucrase.ts';
 
 // Cross-origin isolation: the in-page WebContainer runner needs SharedArrayBuffer.
 // Astro's top-level `server.headers` reaches pages in both `astro dev` and `astro preview`
@@ -27,4 +28,7 @@ export default defineConfig({
   },
   build: { format: 'directory' },
   devToolbar: { enabled: false },
+  // The grading worker carries sucrase; its Flow/JSX/ESM-output/source-map parts are never
+  // used (TypeScript to CommonJS only), and leaving them out keeps worker mode in budget.
+  vite: { worker: { plugins: () => [slimSucrase()] } },
 });

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { buildResult, cleanMessage, failedRun, type GradeResult, type RawTest } from '../grading/result.ts';
 import { PROJECT_ROOT, type Lab } from '../labs/catalog.ts';
 import type { ReporterOutput } from './result-reporter.ts';
+import { testTimeoutFor } from '../lab/harness/timeouts.ts';
 
 const CHILD = fileURLToPath(new URL('./vitest-child.ts', import.meta.url));
 const GRADING_DIR = join(PROJECT_ROOT, '.grading');
@@ -42,7 +43,7 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
   mkdirSync(GRADING_DIR, { recursive: true });
   const resultFile = join(GRADING_DIR, `${randomUUID()}.json`);
   const limit = opts.timeLimitMs ?? info.time_limit_ms;
-  const testTimeout = Math.max(1000, Math.floor(limit / 2));
+  const testTimeout = testTimeoutFor(limit);
   const allowance = opts.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS;
 
   const child = spawn(process.execPath, [CHILD, lab.dir, learner, resultFile, String(testTimeout)], {
@@ -92,7 +93,7 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
   const result = buildResult(info, 'cli', raw);
   const extra = [...output.moduleErrors, ...output.unhandledErrors];
   if (extra.length) result.message = clean(extra.join('\n\n'));
-  return { result: markTimeouts(result), elapsedMs };
+  return { result, elapsedMs };
 }
 
 /**
@@ -109,10 +110,3 @@ export function compileErrorLine(text: string): string | null {
   return `${file}:${where[2]}:${where[3]}: ${what[1]!.trim()}${frame ? `\n${frame}` : ''}`;
 }
 
-/** vitest reports an async test that never settles as a failure "Test timed out"; call it timeout. */
-function markTimeouts(result: GradeResult): GradeResult {
-  for (const t of result.tests) {
-    if (t.status === 'fail' && t.message && /^Test timed out in \d+ms/.test(t.message)) t.status = 'timeout';
-  }
-  return result;
-}

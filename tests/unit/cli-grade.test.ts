@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { loadLab, PROJECT_ROOT } from '../../src/labs/catalog.ts';
 import { gradeWithVitest } from '../../src/cli/vitest-engine.ts';
 import { checkLab } from '../../src/cli/commands/check.ts';
+import { gradeWithHarnessLimited } from '../../src/cli/check/harness-thread.ts';
 
 const labDir = join(PROJECT_ROOT, 'tests/fixtures/labs/demo/checksum');
 const lab = loadLab(labDir);
@@ -94,11 +95,10 @@ describe('class grading', () => {
 });
 
 describe('lab check', () => {
-  it('passes the fixture lab', async () => {
-    const res = await checkLab(lab, null);
-    // No harness passed: that is the only problem allowed here.
-    expect(res.problems).toEqual(['worker harness unavailable: cannot compare engines']);
-    expect(res.summary).toMatch(/^reference 3\/3, starter 0\/3/);
+  it('passes the fixture lab, with the worker harness agreeing', async () => {
+    const res = await checkLab(lab, (dir, file) => gradeWithHarnessLimited(dir, file));
+    expect(res.problems).toEqual([]);
+    expect(res.summary).toBe('reference 3/3, starter 0/3, cli = worker');
   });
   it('names every flaw of a flawed lab', async () => {
     const flawed = loadLab(join(PROJECT_ROOT, 'tests/fixtures/labs/broken/flawed-checksum'));

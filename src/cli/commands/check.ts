@@ -8,7 +8,7 @@
  * - the worker harness (for worker labs) agrees with the CLI engine on both files;
  * - the reference grades within the lab's time budget.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { labDirs, loadLab, findLab, PROJECT_ROOT, type Lab } from '../../labs/catalog.ts';
 import type { GradeResult } from '../../grading/result.ts';
@@ -17,13 +17,9 @@ import { checkSubset } from '../check/subset.ts';
 import { checkDocs } from '../check/docs.ts';
 import { typecheckLab } from '../check/typecheck.ts';
 import { compareEngines } from '../check/compare.ts';
+import { gradeWithHarnessLimited } from '../check/harness-thread.ts';
 
-type HarnessGrade = (labDir: string, learnerPath: string) => Promise<GradeResult>;
-
-async function loadHarness(): Promise<HarnessGrade> {
-  const mod = (await import('../../lab/harness/node.ts')) as { gradeWithHarness: HarnessGrade };
-  return mod.gradeWithHarness;
-}
+export type HarnessGrade = (labDir: string, learnerPath: string) => Promise<GradeResult>;
 
 export interface LabCheck { id: string; problems: string[]; summary: string; seconds: number }
 
@@ -95,8 +91,7 @@ export async function check(ref: string | undefined): Promise<number> {
     }
   }
   for (const p of loadProblems) console.log(`FAIL ${p}`);
-  let harness: HarnessGrade | null = null;
-  if (existsSync(join(PROJECT_ROOT, 'src/lab/harness/node.ts'))) harness = await loadHarness();
+  const harness: HarnessGrade = (dir, file) => gradeWithHarnessLimited(dir, file);
   let failed = loadProblems.length;
   for (const lab of labs) {
     const res = await checkLab(lab, harness);

@@ -68,15 +68,7 @@ export async function runLab(input: HarnessInput): Promise<GradeResult> {
     hookTimeoutMs: input.hookTimeoutMs ?? input.testTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
     locate,
   });
-  return markTimeouts(buildResult(lab, engine, raw));
-}
-
-/** As the CLI engine does: a test that failed by running out of time has status "timeout". */
-function markTimeouts(result: GradeResult): GradeResult {
-  for (const t of result.tests) {
-    if (t.status === 'fail' && t.message && /^Test timed out in \d+ms/.test(t.message)) t.status = 'timeout';
-  }
-  return result;
+  return buildResult(lab, engine, raw);
 }
 
 /** "learner.ts:3:14: Unexpected token" for a compile error; "learner.ts:3: Error: boom" when loading threw. */
