@@ -3,6 +3,7 @@
  * learner uses it: read the DNS chapter, open the codec lab, run wrong code, the reference,
  * an endless loop and a syntax error, reload, and check what was kept.
  */
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,7 @@ describe.runIf(enabled)('lab workbench (Chromium)', () => {
     page.on('response', onResponse);
     await page.goto(`${site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
     page.off('response', onResponse);
+    expect(await labEmbed(page, LAB).count(), `the chapter must embed <Lab id="${LAB}" /> (the lab card with the loader)`).toBe(1);
     let bytes = 0;
     for (const r of scripts) bytes += gzipSync(await r.body()).length;
     const inline = await page.$$eval('script:not([src])', (els) => els.map((e) => e.textContent ?? '').filter((t) => t.trim() && !t.trim().startsWith('{')));
@@ -163,6 +165,53 @@ describe.runIf(enabled)('lab workbench (Chromium)', () => {
     await expect(savedCode(page, LAB)).resolves.toBe(mine);
   });
 
+  it('downloads the work as .ts, uploads a file, and exports and imports progress', async () => {
+    const wb = labEmbed(page, LAB).locator('.wb');
+    const mine = await savedCode(page, LAB);
+    const [download] = await Promise.all([page.waitForEvent('download'), wb.getByRole('button', { name: 'Download .ts' }).click()]);
+    expect(download.suggestedFilename()).toBe('message-codec.ts');
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(mine);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), wb.getByRole('button', { name: 'Upload .ts' }).click()]);
+    await chooser.setFiles({ name: 'mine.ts', mimeType: 'text/plain', buffer: Buffer.from('export const uploaded = 1;\n') });
+    await expect.poll(() => savedCode(page, LAB)).toBe('export const uploaded = 1;\n');
+    await wb.getByRole('button', { name: 'Undo upload' }).click();
+    await expect(savedCode(page, LAB)).resolves.toBe(mine);
+    // Export, wipe, import: the best score and the code come back.
+    const [exported] = await Promise.all([page.waitForEvent('download'), wb.getByRole('button', { name: 'Export progress' }).click()]);
+    const file = readFileSync((await exported.path())!, 'utf8');
+    expect(JSON.parse(file)).toMatchObject({ format: 'netlabs-progress', progress: { [LAB]: { score: total, passed: true } } });
+    await page.evaluate(() => localStorage.clear());
+    const [importer] = await Promise.all([page.waitForEvent('filechooser'), wb.getByRole('button', { name: 'Import progress' }).click()]);
+    await importer.setFiles({ name: 'progress.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await expect.poll(() => labEmbed(page, LAB).locator('[data-best]').textContent()).toMatch(new RegExp(`^Best: ${total}/${total}`));
+    await expect(savedCode(page, LAB)).resolves.toBe(mine);
+  });
+
+  it('loads at most 300 KB (gzip) of JavaScript for the workbench in worker mode, run included', async () => {
+    const fresh = await browser.context.newPage();
+    const bodies = new Map<string, Promise<Buffer>>();
+    const onResponse = (r: Response): void => {
+      if ((r.request().resourceType() === 'script' || /\.m?js(\?|$)/.test(r.url())) && !bodies.has(r.url())) bodies.set(r.url(), r.body());
+    };
+    browser.context.on('response', onResponse);
+    try {
+      await fresh.goto(`${site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
+      const wb = await openLab(fresh, LAB);
+      await run(wb);
+      await fresh.waitForLoadState('networkidle');
+    } finally {
+      browser.context.off('response', onResponse);
+    }
+    const sizes: Record<string, number> = {};
+    for (const [url, body] of bodies) sizes[new URL(url).pathname.split('/').pop()!] = gzipSync(await body).length;
+    const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+    console.log(`workbench, worker mode, JS gzip: ${total} B\n${JSON.stringify(sizes, null, 2)}`);
+    expect(Object.keys(sizes).some((n) => /^worker/.test(n)), 'the grading worker is counted').toBe(true);
+    expect(Object.keys(sizes).filter((n) => /xterm|webcontainer/.test(n))).toEqual([]);
+    expect(total).toBeLessThanOrEqual(300 * 1024);
+    await fresh.close();
+  });
+
   it('says when the lab changed since the work was saved, and keeps the work', async () => {
     await page.evaluate((id) => {
       const key = `netlabs:work:${id}`;
@@ -179,5 +228,14 @@ describe.runIf(enabled)('lab workbench (Chromium)', () => {
     await notice.waitFor();
     await expect(notice.textContent()).resolves.toContain('version 0, now 1');
     await expect(savedCode(page, LAB)).resolves.toMatch(/\/\/ v0$/);
+  });
+
+  it('shows the progress of every lab on the home page', async () => {
+    await page.goto(`${site.url}/`, { waitUntil: 'networkidle' });
+    const panel = page.locator('netlabs-progress-io');
+    await expect(panel.isVisible()).resolves.toBe(true);
+    await expect(panel.locator(`netlabs-progress[lab="${LAB}"]`).textContent()).resolves.toMatch(/^Best: \d+\/\d+ on an earlier version/);
+    const others = await panel.locator(`netlabs-progress:not([lab="${LAB}"])`).allTextContents();
+    expect(others.every((t) => t === 'Not attempted yet')).toBe(true);
   });
 });
