@@ -36,13 +36,17 @@ describe.runIf(enabled)('WebContainer mode offline (Chromium)', () => {
     await wb.locator('.wb-select').selectOption('webcontainer');
     await expect.poll(() => wb.getAttribute('data-state')).toBe('booting');
     await expect.poll(() => wb.locator('.wb-state').textContent()).toMatch(/Starting the WebContainer/);
-    expect(scripts.some((u) => /webcontainer-mode/.test(u))).toBe(true);
+    await expect.poll(() => scripts.some((u) => /webcontainer-mode/.test(u))).toBe(true);
     await expect(wb.locator('.wb-terminal').isVisible()).resolves.toBe(true);
+    // xterm is drawn with its stylesheet, and tells what it is doing.
+    await expect.poll(() => page.locator('style#netlabs-xterm-css').count()).toBe(1);
+    await expect.poll(() => wb.locator('.wb-terminal .xterm').count()).toBe(1);
     const notice = wb.locator('[data-notice="fallback"]');
     await notice.waitFor({ timeout: 60_000 });
     await expect(notice.textContent()).resolves.toMatch(/could not start \(boot timed out/);
     await expect(wb.locator('.wb-select').inputValue()).resolves.toBe('worker');
     await expect(wb.locator('.wb-select option[value="webcontainer"]').isDisabled()).resolves.toBe(true);
+    await expect(wb.locator('.wb-terminal').isHidden()).resolves.toBe(true);
     const outcome = await run(wb);
     expect(outcome.status).toBe('fail'); // the starter, graded by the worker
     await expect(wb.locator('.wb-banner__meta').textContent()).resolves.toContain('in-page worker');

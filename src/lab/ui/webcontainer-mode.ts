@@ -3,7 +3,9 @@
  * here (xterm, its CSS, @webcontainer/api) loads only when the learner picks this mode.
  */
 import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
+// As text, put in a <style> when this mode starts: a stylesheet imported from a module that
+// is itself imported dynamically from a page script is dropped by the site build.
+import xtermCss from '@xterm/xterm/css/xterm.css?inline';
 import { createWebContainerRunner, type ShellSession, type WebContainerRunner } from '../runners/webcontainer/runner.ts';
 
 export interface WebContainerMode {
@@ -25,7 +27,16 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
+function addStyles(): void {
+  if (document.getElementById('netlabs-xterm-css')) return;
+  const style = document.createElement('style');
+  style.id = 'netlabs-xterm-css';
+  style.textContent = xtermCss;
+  document.head.append(style);
+}
+
 export function startWebContainer(host: HTMLElement, bootTimeoutMs: number): WebContainerMode {
+  addStyles();
   const { cols, rows } = size(host);
   const terminal = new Terminal({
     cols,

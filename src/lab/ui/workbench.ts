@@ -524,6 +524,7 @@ export class Workbench {
     }
     this.mode = 'worker';
     this.el.select.value = 'worker';
+    this.el.terminal.hidden = true;
     this.worker.warm();
     this.notice('warn', 'fallback', `The WebContainer could not start (${reason}). Using the in-page worker instead; reload the page to try again.`);
     this.say(`WebContainer unavailable (${reason}): using the in-page worker.`);
