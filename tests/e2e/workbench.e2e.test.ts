@@ -3,12 +3,13 @@
  * learner uses it: read the DNS chapter, open the codec lab, run wrong code, the reference,
  * an endless loop and a syntax error, reload, and check what was kept.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLab, readLabFile } from '../../src/labs/catalog.ts';
-import { launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
+import { DIST, launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
 import { labEmbed, openLab, run, savedCode, setCode } from './support/workbench.ts';
 
 const LAB = 'dns/message-codec';
@@ -56,6 +57,30 @@ describe.runIf(enabled)('lab workbench (Chromium)', () => {
     await expect(embed.locator('.lab-card__tasks li').count()).resolves.toBe(lab.meta.tasks.length);
     await expect(embed.locator('.lab-card__cli').textContent()).resolves.toContain(`npm run lab -- grade ${LAB}`);
     await expect(embed.locator('[data-best]').textContent()).resolves.toBe('Not attempted yet');
+  });
+
+  it('keeps every chapter page within 3 KB of JavaScript (gzip) before a lab is opened', async () => {
+    const chapters = readdirSync(join(DIST, 'chapters'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `/chapters/${d.name}/`);
+    const other = await browser.context.newPage();
+    try {
+      for (const url of chapters) {
+        const bodies: Promise<Buffer>[] = [];
+        const onResponse = (r: Response): void => {
+          if (r.request().resourceType() === 'script') bodies.push(r.body());
+        };
+        other.on('response', onResponse);
+        await other.goto(`${site.url}${url}`, { waitUntil: 'networkidle' });
+        other.off('response', onResponse);
+        let bytes = 0;
+        for (const b of bodies) bytes += gzipSync(await b).length;
+        const inline = await other.$$eval('script:not([src])', (els) => els.map((e) => e.textContent ?? '').filter((t) => t.trim() && !t.trim().startsWith('{')));
+        for (const text of inline) bytes += gzipSync(text).length;
+        console.log(`${url}: ${bytes} B of JS (gzip) before opening a lab`);
+        expect(bytes, url).toBeLessThanOrEqual(3 * 1024);
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it('opens the lab with the starter code, the instructions and the notes', async () => {
