@@ -15,8 +15,9 @@ const USAGE = `netlabs labs
 
   npm run lab -- list                         the labs, with tasks and points
   npm run lab -- start <lab> [--force]        copy the starter to work/<lab>/learner.ts
-  npm run lab -- grade <lab> [--file F] [--json] [--time-limit MS]
-                                              grade your work (or F); --json prints the result document
+  npm run lab -- grade <lab> [--file F] [--json] [--typecheck] [--time-limit MS]
+                                              grade your work (or F); --json prints the result document;
+                                              --typecheck also lists type errors (they never change the score)
   npm run lab -- grade <lab> --submissions DIR [--csv FILE] [--out DIR]
                                               grade a class: one .ts file or folder per student
   npm run lab -- new <chapter>/<slug>         scaffold a new lab
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       csv: { type: 'string' },
       out: { type: 'string' },
       'time-limit': { type: 'string' },
+      typecheck: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -48,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': return start(need('a lab id'), values.force);
     case 'grade':
       if (values.submissions) return gradeClass(need('a lab id'), { submissions: values.submissions, csv: values.csv, out: values.out, timeLimitMs });
-      return grade(need('a lab id'), { file: values.file, json: values.json, timeLimitMs });
+      return grade(need('a lab id'), { file: values.file, json: values.json, timeLimitMs, typecheck: values.typecheck });
     case 'new': return scaffold(need('<chapter>/<slug>'));
     case 'check': return check(arg);
     default: throw new UsageError(`unknown command "${command}"`);

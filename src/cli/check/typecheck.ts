@@ -4,7 +4,7 @@
  * so this is where a lab's types are held to account.
  */
 import ts from 'typescript';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { PROJECT_ROOT, type Lab } from '../../labs/catalog.ts';
 
 const OPTIONS: ts.CompilerOptions = {
@@ -38,6 +38,7 @@ export function typecheckLab(lab: Lab, learnerFile: string): string[] {
     const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return text;
     const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-    return `${relative(PROJECT_ROOT, d.file.fileName)}:${line + 1}:${character + 1}: ${text}`;
+    const rel = relative(PROJECT_ROOT, d.file.fileName);
+    return `${rel.startsWith('..') ? basename(d.file.fileName) : rel}:${line + 1}:${character + 1}: ${text}`;
   });
 }

@@ -3,9 +3,10 @@ import { relative } from 'node:path';
 import { findLab, PROJECT_ROOT } from '../../labs/catalog.ts';
 import { formatReport } from '../report.ts';
 import { gradeWithVitest } from '../vitest-engine.ts';
+import { typecheckLab } from '../check/typecheck.ts';
 import { workFile } from '../workspace.ts';
 
-export async function grade(ref: string, opts: { file?: string; json: boolean; timeLimitMs?: number }): Promise<number> {
+export async function grade(ref: string, opts: { file?: string; json: boolean; timeLimitMs?: number; typecheck?: boolean }): Promise<number> {
   const lab = findLab(ref);
   const file = opts.file ?? workFile(lab);
   if (!opts.file && !existsSync(file)) {
@@ -13,8 +14,17 @@ export async function grade(ref: string, opts: { file?: string; json: boolean; t
     return 2;
   }
   const { result } = await gradeWithVitest(lab, file, { timeLimitMs: opts.timeLimitMs });
-  if (opts.json) console.log(JSON.stringify(result, null, 2));
-  else console.log(formatReport(result, lab.meta.title, displayPath(file)));
+  // Types never change a score (the page cannot check them); they are reported beside it.
+  const typeErrors = opts.typecheck ? typecheckLab(lab, file) : [];
+  if (opts.json) console.log(JSON.stringify(opts.typecheck ? { ...result, type_errors: typeErrors } : result, null, 2));
+  else {
+    console.log(formatReport(result, lab.meta.title, displayPath(file)));
+    if (opts.typecheck) {
+      console.log(typeErrors.length
+        ? `\nType errors (they do not change the score):\n${typeErrors.map((e) => `  ${e}`).join('\n')}`
+        : '\nType check: no errors.');
+    }
+  }
   return result.status === 'pass' ? 0 : 1;
 }
 
