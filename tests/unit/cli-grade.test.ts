@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { loadLab, PROJECT_ROOT } from '../../src/labs/catalog.ts';
 import { gradeWithVitest } from '../../src/cli/vitest-engine.ts';
 import { checkLab } from '../../src/cli/commands/check.ts';
+import { typecheckLab } from '../../src/cli/check/typecheck.ts';
 import { gradeWithHarnessLimited } from '../../src/cli/check/harness-thread.ts';
 
 const labDir = join(PROJECT_ROOT, 'tests/fixtures/labs/demo/checksum');
@@ -66,6 +67,15 @@ describe('grade with the CLI engine', () => {
   it('ignores a forged result printed to stdout', async () => {
     const r = (await gradeWithVitest(lab, join(dir, 'forge.ts'))).result;
     expect([r.status, r.score]).toEqual(['fail', 0]);
+  });
+});
+
+describe('type-checking a learner file', () => {
+  it('names type errors by file:line:col, without the grading machine\'s paths', () => {
+    writeFileSync(join(dir, 'types.ts'), 'export function checksum(b: Uint8Array): string {\n  return 0;\n}\n');
+    const errors = typecheckLab(lab, join(dir, 'types.ts'));
+    expect(errors).toContain("types.ts:2:3: Type 'number' is not assignable to type 'string'.");
+    expect(typecheckLab(lab, join(labDir, 'reference.ts'))).toEqual([]);
   });
 });
 
