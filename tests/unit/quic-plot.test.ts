@@ -278,22 +278,23 @@ describe('the plot model', () => {
     expect(m.stats.reno.pathShare).toBeLessThan(0.8);
     // Link losses every 5 s on a 200 ms path: Reno cannot climb back, CUBIC mostly can.
     const lossy = computePlot({ rttMs: 200, lossEveryS: 5 });
-    expect(lossy.stats.reno.pathShare).toBeLessThan(0.25);
+    expect(lossy.stats.reno.pathShare).toBeLessThan(0.3);
     expect(lossy.stats.cubic.pathShare).toBeGreaterThan(2 * lossy.stats.reno.pathShare);
   });
 
   it('works out the climb back after one loss at the capacity', () => {
     const c = climbBack({ rttMs: 100, lossEveryS: 0 });
-    expect(c.cubicAfter).toBeCloseTo(280, 9);
-    expect(c.kS).toBeCloseTo(Math.cbrt(300), 9); // ∛((400 − 280)/0.4) ≈ 6.69 s
+    expect(c.window).toBe(PATH_SEGMENTS);
+    expect(c.cubicAfter).toBeCloseTo(140, 9);
+    expect(c.kS).toBeCloseTo(Math.cbrt(150), 9); // ∛((200 − 140)/0.4) ≈ 5.31 s
     expect(c.cubicVia).toBe('cubic');
-    expect(c.renoRtts).toBe(200);
-    expect(c.renoS).toBeCloseTo(20, 9);
-    expect(c.bandwidthMbps).toBeCloseTo(48, 9);
+    expect(c.renoRtts).toBe(100);
+    expect(c.renoS).toBeCloseTo(10, 9);
+    expect(c.bandwidthMbps).toBeCloseTo(24, 9);
     // At 20 ms, W_est (α ≈ 0.529 segments per RTT) is back before the cubic curve.
     const short = climbBack({ rttMs: 20, lossEveryS: 0 });
     expect(short.cubicVia).toBe('reno-friendly');
-    expect(short.cubicS).toBeCloseTo((120 / 0.5294117647058824) * 0.02, 6);
+    expect(short.cubicS).toBeCloseTo((60 / 0.5294117647058824) * 0.02, 6);
     expect(short.kS).toBe(c.kS);
     // K for W_max = 100, the chapter's worked number.
     expect(climbBack({ rttMs: 100, lossEveryS: 0 }, 100).kS).toBeCloseTo(4.217, 3);
@@ -314,8 +315,8 @@ describe('the plot model', () => {
     for (const kind of ['cubic', 'reno']) {
       for (const field of ['after', 'back', 'reductions', 'gap', 'share']) expect(k[`${kind}.${field}`], `${kind}.${field}`).toMatch(/\S/);
     }
-    expect(k['cubic.after']).toBe('280');
-    expect(k['reno.back']).toBe('20 s (200 RTTs)');
+    expect(k['cubic.after']).toBe('140');
+    expect(k['reno.back']).toBe('10 s (100 RTTs)');
     expect(describePlot(m)).toMatch(/^Congestion window over 60 seconds, CUBIC beside Reno\. RTT 100 ms; .*CUBIC: \d+ window reductions.*Reno: \d+ window reductions/);
   });
 });

@@ -16,7 +16,7 @@ import {
 import { formatNumber, type PlotInput, type TracePointLike } from './cubic-plot-layout.ts';
 
 /** The path holds this many full-sized segments (bandwidth-delay product, no extra buffer). */
-export const PATH_SEGMENTS = 400;
+export const PATH_SEGMENTS = 200;
 export const SEGMENT_BYTES = 1500;
 export const DURATION_MS = 60_000;
 
