@@ -149,6 +149,25 @@ describe.runIf(enabled)('lab workbench (Chromium)', () => {
     await expect(run(wb)).resolves.toMatchObject({ status: 'pass', score: total });
   });
 
+  it('stops an endless loop at once with Stop, grading nothing, and runs again after', async () => {
+    const wb = labEmbed(page, LAB).locator('.wb');
+    await setCode(page, wb, `${starter}\nwhile (true) {}\n`);
+    const before = await wb.getAttribute('data-runs');
+    await wb.locator('.wb-run').click();
+    await page.waitForFunction(() => document.querySelector('.wb')?.getAttribute('data-state') === 'running');
+    const stop = wb.locator('.wb-stop');
+    await expect(stop.isVisible()).resolves.toBe(true);
+    const t0 = Date.now();
+    await stop.click();
+    await expect.poll(() => wb.getAttribute('data-state')).toBe('ready');
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    await expect(wb.locator('.wb-state').textContent()).resolves.toContain('Stopped: nothing was graded');
+    await expect(stop.isHidden()).resolves.toBe(true);
+    expect(await wb.getAttribute('data-runs')).toBe(before); // no new report
+    await setCode(page, wb, reference);
+    await expect(run(wb)).resolves.toMatchObject({ status: 'pass', score: total });
+  });
+
   it('shows a syntax error as learner.ts:line:col, and the location moves the cursor there', async () => {
     const wb = labEmbed(page, LAB).locator('.wb');
     await setCode(page, wb, 'export const ok = 1;\nexport function broken( {\n  return 2;\n}\n');

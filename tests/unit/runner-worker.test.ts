@@ -72,6 +72,19 @@ describe('createWorkerRunner', () => {
     expect(workers[0]!.requests.map((r) => r.testTimeoutMs)).toEqual([10_000, 10_000]);
   });
 
+  it('cancel() stops the run in flight: it rejects, and a fresh worker grades the next run', async () => {
+    const { runner, workers } = setup(['hang']);
+    const stuck = runner.grade(good, lab, { timeLimitMs: 60_000 });
+    await Promise.resolve();
+    runner.cancel?.();
+    await expect(stuck).rejects.toMatchObject({ name: 'RunCancelledError' });
+    expect(workers[0]!.terminated).toBe(true);
+    expect((await runner.grade(good, lab, { timeLimitMs: 20_000 })).status).toBe('pass');
+    expect(workers.length).toBe(2);
+    runner.cancel?.(); // nothing in flight: nothing happens
+    expect(workers[1]!.terminated).toBe(false);
+  });
+
   it('warm() starts the worker before the first run', () => {
     const { runner, workers } = setup([]);
     runner.warm();

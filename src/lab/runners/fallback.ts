@@ -26,6 +26,9 @@ export function withFallback(primary: LabRunner, fallback: () => LabRunner, onFa
         return use(e.message).grade(files, lab, options);
       }
     },
+    cancel() {
+      (backup ?? primary).cancel?.();
+    },
     dispose() {
       primary.dispose();
       backup?.dispose();

@@ -18,6 +18,18 @@ export interface LabRunner {
   grade(files: LabFiles, lab: LabInfo, options: GradeOptions): Promise<GradeResult>;
   /** Stop any run and free the engine's resources. */
   dispose(): void;
+  /**
+   * Stop the run in progress at the learner's request (a Stop button): its grade() rejects
+   * with RunCancelledError and the engine is ready for the next run. Optional: an engine
+   * that cannot stop a run early leaves it to the time limit.
+   */
+  cancel?(): void;
+}
+
+/** The learner stopped the run: nothing was graded. */
+export class RunCancelledError extends Error {
+  override name = 'RunCancelledError';
+  constructor() { super('Stopped before the tests finished: nothing was graded.'); }
 }
 
 /** The engine cannot run here at all (as opposed to a run that failed): use another one. */

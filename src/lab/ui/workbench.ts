@@ -5,7 +5,7 @@
  * Loaded by the loader's dynamic import when the learner presses "Open lab", never before.
  */
 import { failedRun, type GradeResult } from '../../grading/result.ts';
-import { EngineUnavailableError, seconds, type LabRunner } from '../runners/types.ts';
+import { EngineUnavailableError, RunCancelledError, seconds, type LabRunner } from '../runners/types.ts';
 import { createWorkerRunner, type WorkerRunner } from '../runners/worker/runner.ts';
 import { h, nextId } from './dom.ts';
 import { createEditor, goTo, replaceDoc, type EditorView } from './editor.ts';
@@ -55,6 +55,7 @@ export class Workbench {
   private el = {} as {
     root: HTMLElement;
     run: HTMLButtonElement;
+    stop: HTMLButtonElement;
     state: HTMLElement;
     live: HTMLElement;
     report: HTMLElement;
@@ -99,6 +100,8 @@ export class Workbench {
 
     el.run = h('button', { type: 'button', class: 'wb-run', 'aria-keyshortcuts': IS_MAC ? 'Meta+Enter' : 'Control+Enter' }, 'Run', h('kbd', { class: 'wb-run__keys' }, RUN_KEYS));
     el.run.addEventListener('click', () => void this.run());
+    el.stop = h('button', { type: 'button', class: 'wb-btn wb-stop', hidden: true }, 'Stop');
+    el.stop.addEventListener('click', () => this.currentRunner()?.cancel?.());
     el.state = h('span', { class: 'wb-state' }, 'Ready.');
     el.saved = h('span', { class: 'wb-saved' });
     el.select = h(
@@ -158,6 +161,7 @@ export class Workbench {
         'div',
         { class: 'wb-bar' },
         el.run,
+        el.stop,
         el.state,
         h('span', { class: 'wb-bar__spacer' }),
         h('label', { class: 'wb-field', for: el.select.id }, h('span', {}, 'Runner'), el.select),
@@ -554,6 +558,7 @@ export class Workbench {
     el.root.dataset.state = 'running';
     el.run.setAttribute('aria-disabled', 'true');
     el.run.firstChild!.textContent = 'Running…';
+    el.stop.hidden = !runner.cancel;
     el.report.setAttribute('aria-busy', 'true');
     const t0 = performance.now();
     const limit = seconds(m.time_limit_ms);
@@ -574,6 +579,12 @@ export class Workbench {
         result = fallback
           ? await fallback.grade(this.gradeFiles(), info, { timeLimitMs: m.time_limit_ms })
           : failedRun(info, 'webcontainer', 'error', `The WebContainer is unavailable (${e.message}); this lab needs Node: grade it on the command line.`);
+      } else if (e instanceof RunCancelledError) {
+        this.endRun();
+        el.report.removeAttribute('aria-busy');
+        el.state.textContent = 'Stopped: nothing was graded.';
+        this.announce('Stopped. Nothing was graded.');
+        return undefined;
       } else {
         result = failedRun(info, runner.engine, 'error', `The grader failed: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -581,12 +592,19 @@ export class Workbench {
       clearInterval(tick);
     }
     const ms = performance.now() - t0;
+    this.endRun();
+    this.showResult(result, ms, t0, note);
+    return result;
+  }
+
+  private endRun(): void {
+    const el = this.el;
     this.running = false;
     el.root.dataset.state = 'ready';
     el.run.removeAttribute('aria-disabled');
     el.run.firstChild!.textContent = 'Run';
-    this.showResult(result, ms, t0, note);
-    return result;
+    if (el.stop.contains(document.activeElement)) el.run.focus();
+    el.stop.hidden = true;
   }
 
   private showResult(result: GradeResult, ms: number, t0: number, note?: string): void {

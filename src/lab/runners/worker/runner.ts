@@ -5,7 +5,7 @@
  */
 import { failedRun, type GradeResult, type LabInfo } from '../../../grading/result.ts';
 import { testTimeoutFor } from '../../harness/timeouts.ts';
-import { seconds, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
+import { RunCancelledError, seconds, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
 import type { GradeReply, GradeRequest } from './protocol.ts';
 
 export interface WorkerRunnerOptions {
@@ -27,6 +27,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
   let worker: Worker | undefined;
   let nextId = 1;
   let queue: Promise<unknown> = Promise.resolve();
+  /** Stops the run in flight, if any (set while a run is waiting for its reply). */
+  let stopCurrent: (() => void) | undefined;
 
   const current = (): Worker => (worker ??= createWorker());
 
@@ -38,12 +40,21 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
   function runOnce(files: LabFiles, lab: LabInfo, { timeLimitMs }: GradeOptions): Promise<GradeResult> {
     const w = current();
     const id = nextId++;
-    return new Promise<GradeResult>((resolve) => {
-      const finish = (result: GradeResult): void => {
+    return new Promise<GradeResult>((resolve, reject) => {
+      const detach = (): void => {
         clearTimeout(timer);
+        stopCurrent = undefined;
         w.removeEventListener('message', onMessage);
         w.removeEventListener('error', onError);
+      };
+      const finish = (result: GradeResult): void => {
+        detach();
         resolve(result);
+      };
+      stopCurrent = () => {
+        detach();
+        replace();
+        reject(new RunCancelledError());
       };
       const onMessage = (event: MessageEvent<GradeReply>): void => {
         if (event.data?.id === id) finish(event.data.result);
@@ -73,6 +84,9 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
       const run = queue.then(() => runOnce(files, lab, opts));
       queue = run.catch(() => undefined);
       return run;
+    },
+    cancel() {
+      stopCurrent?.();
     },
     dispose() {
       worker?.terminate();
