@@ -34,18 +34,19 @@ export const chapterHref = (c: Chapter) => `/chapters/${c.id}/`;
 export const guideHref = (g: GuidePage) => `/guide/${g.id}/`;
 
 /**
- * The `labs` field and the chapter's <LabCard id="..." /> embeds must name the same labs:
+ * The `labs` field and the chapter's lab embeds (<Lab id="..." />, or the static
+ * <LabCard id="..." />) must name the same labs:
  * the home page links each listed lab to its card.
  */
 export function checkLabEmbeds(c: Chapter): void {
   // MDX comments ({/* ... */}) and fenced code do not embed anything.
   const body = (c.body ?? '').replace(/\{\/\*[\s\S]*?\*\/\}/g, '').replace(/^(```|~~~)[\s\S]*?^\1/gm, '');
-  const embedded = [...body.matchAll(/<LabCard\s+[^>]*?\bid=["']([^"']+)["']/g)].map((m) => m[1]!);
+  const embedded = [...body.matchAll(/<Lab(?:Card)?\s+[^>]*?\bid=["']([^"']+)["']/g)].map((m) => m[1]!);
   const file = c.filePath ?? c.id;
   for (const id of c.data.labs) {
-    if (!embedded.includes(id)) throw new Error(`${file}: labs lists "${id}" but the chapter has no <LabCard id="${id}" />`);
+    if (!embedded.includes(id)) throw new Error(`${file}: labs lists "${id}" but the chapter has no <Lab id="${id}" />`);
   }
   for (const id of embedded) {
-    if (!c.data.labs.includes(id)) throw new Error(`${file}: <LabCard id="${id}" /> is not listed in the frontmatter's labs`);
+    if (!c.data.labs.includes(id)) throw new Error(`${file}: <Lab id="${id}" /> is not listed in the frontmatter's labs`);
   }
 }
