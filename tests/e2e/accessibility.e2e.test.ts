@@ -1,13 +1,14 @@
 /**
- * Accessibility in real Chromium: axe-core finds no serious or critical violation on the home
- * page, a chapter, and the open workbench with a report; and a lab can be opened, run and read
+ * Accessibility in real Chromium: axe-core finds no serious or critical violation on any page
+ * of the book (home, chapters, guide), and on the open workbench with a report; and a lab can be opened, run and read
  * with the keyboard alone.
  */
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
+import { DIST, launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
 import { labEmbed, openLab, run } from './support/workbench.ts';
 
 const LAB = 'dns/message-codec';
@@ -33,6 +34,15 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** The home page, every chapter and guide page, and the indexes, from the built site. */
+function bookPages(): string[] {
+  const pages = ['/', '/chapters/', '/guide/'];
+  for (const section of ['chapters', 'guide']) {
+    for (const d of readdirSync(join(DIST, section), { withFileTypes: true })) if (d.isDirectory()) pages.push(`/${section}/${d.name}/`);
+  }
+  return pages;
+}
+
 let site: Site;
 let browser: Browser;
 let page: Page;
@@ -49,12 +59,12 @@ describe.runIf(enabled)('accessibility (Chromium, axe-core)', () => {
   });
 
   for (const scheme of ['light', 'dark'] as const) {
-    it(`home page and chapter page (${scheme})`, async () => {
+    it(`every page of the book (${scheme})`, async () => {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(`${site.url}/`, { waitUntil: 'networkidle' });
-      expect(await seriousViolations(page)).toEqual([]);
-      await page.goto(`${site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
-      expect(await seriousViolations(page)).toEqual([]);
+      for (const path of bookPages()) {
+        await page.goto(`${site.url}${path}`, { waitUntil: 'networkidle' });
+        expect(await seriousViolations(page), path).toEqual([]);
+      }
     });
 
     it(`the open workbench with a failing report (${scheme})`, async () => {
