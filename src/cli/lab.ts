@@ -3,6 +3,7 @@
  * The lab command line: npm run lab -- <command>
  */
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { list } from './commands/list.ts';
 import { start } from './commands/start.ts';
 import { grade } from './commands/grade.ts';
@@ -42,15 +43,21 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [command, arg] = positionals;
-  const timeLimitMs = values['time-limit'] ? Number(values['time-limit']) : undefined;
+  const timeLimitMs = values['time-limit'] === undefined ? undefined : Number(values['time-limit']);
+  if (timeLimitMs !== undefined && !(Number.isInteger(timeLimitMs) && timeLimitMs > 0)) {
+    throw new UsageError(`--time-limit: give milliseconds as a whole number above 0 (got "${values['time-limit']}")`);
+  }
+  // npm runs scripts from the project root; paths the user typed are relative to where they were.
+  const here = process.env.INIT_CWD ?? process.cwd();
+  const fromHere = (p: string | undefined) => (p === undefined ? undefined : resolve(here, p));
   if (values.help || !command) { console.log(USAGE); return command || values.help ? 0 : 2; }
   const need = (what: string) => { if (!arg) throw new UsageError(`${command}: give ${what}`); return arg; };
   switch (command) {
     case 'list': return list();
     case 'start': return start(need('a lab id'), values.force);
     case 'grade':
-      if (values.submissions) return gradeClass(need('a lab id'), { submissions: values.submissions, csv: values.csv, out: values.out, timeLimitMs });
-      return grade(need('a lab id'), { file: values.file, json: values.json, timeLimitMs, typecheck: values.typecheck });
+      if (values.submissions) return gradeClass(need('a lab id'), { submissions: fromHere(values.submissions)!, csv: fromHere(values.csv), out: fromHere(values.out), timeLimitMs });
+      return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck });
     case 'new': return scaffold(need('<chapter>/<slug>'));
     case 'check': return check(arg);
     default: throw new UsageError(`unknown command "${command}"`);

@@ -4,17 +4,18 @@
  * kills the whole process group at the limit and reports a timeout.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { forbiddenImport } from '../grading/learner-imports.ts';
 import { buildResult, cleanMessage, failedRun, type GradeResult, type RawTest } from '../grading/result.ts';
 import { PROJECT_ROOT, type Lab } from '../labs/catalog.ts';
 import type { ReporterOutput } from './result-reporter.ts';
 import { testTimeoutFor } from '../lab/harness/timeouts.ts';
 
 const CHILD = fileURLToPath(new URL('./vitest-child.ts', import.meta.url));
-const GRADING_DIR = join(PROJECT_ROOT, '.grading');
 
 /** Time vitest itself needs to start on a slow 2-core machine, added to the lab's budget. */
 export const STARTUP_ALLOWANCE_MS = 15_000;
@@ -36,17 +37,20 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
   const learner = resolve(learnerFile);
   const info = lab.meta;
   const started = Date.now();
-  const roots = [PROJECT_ROOT, lab.dir];
+  // The submission's own folder too: a student's home directory must not reach the result.
+  const roots = [PROJECT_ROOT, lab.dir, dirname(learner)];
   if (!existsSync(learner)) {
     return { result: failedRun(info, 'cli', 'error', `no such file: ${learnerFile}`), elapsedMs: 0 };
   }
-  mkdirSync(GRADING_DIR, { recursive: true });
-  const resultFile = join(GRADING_DIR, `${randomUUID()}.json`);
+  const forbidden = forbiddenImport(readFileSync(learner, 'utf8'), basename(learner));
+  if (forbidden) return { result: failedRun(info, 'cli', 'error', forbidden), elapsedMs: 0 };
+  const scratch = mkdtempSync(join(tmpdir(), 'netlabs-grade-'));
+  const resultFile = join(scratch, `${randomUUID()}.json`);
   const limit = opts.timeLimitMs ?? info.time_limit_ms;
   const testTimeout = testTimeoutFor(limit);
   const allowance = opts.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS;
 
-  const child = spawn(process.execPath, [CHILD, lab.dir, learner, resultFile, String(testTimeout)], {
+  const child = spawn(process.execPath, [CHILD, lab.dir, learner, resultFile, String(testTimeout), info.files.join(',')], {
     cwd: PROJECT_ROOT,
     detached: true, // its own process group: killing -pid takes vitest's workers too
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,8 +74,7 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
   if (!timedOut && existsSync(resultFile)) {
     try { output = JSON.parse(readFileSync(resultFile, 'utf8')) as ReporterOutput; } catch { output = undefined; }
   }
-  rmSync(resultFile, { force: true });
-  rmSync(`${resultFile}.part`, { force: true });
+  rmSync(scratch, { recursive: true, force: true });
 
   if (!output) {
     const seconds = Math.round((limit + allowance) / 1000);

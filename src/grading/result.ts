@@ -80,9 +80,13 @@ export function buildResult(
   raw: RawTest[],
   opts: { status?: RunStatus; message?: string | null } = {},
 ): GradeResult {
+  const taskIds = new Set(lab.tasks.map((t) => t.id));
   const tests: TestResult[] = raw.map((t) => {
     const [taskId = '', ...rest] = t.path;
-    const { name, points } = parsePoints(rest.join(' > '));
+    const parsed = parsePoints(rest.join(' > '));
+    const name = parsed.name;
+    // A test outside the lab's tasks earns nothing (the check reports such tests to authors).
+    const points = taskIds.has(taskId) ? parsed.points : 0;
     // vitest (and the harness, which copies its wording) fails a test that runs out of time
     // with "Test timed out in Nms": that is a timeout, not a wrong answer.
     const timedOut = t.status === 'fail' && !!t.message && /^Test timed out in \d+ms/.test(t.message);
@@ -101,7 +105,8 @@ export function buildResult(
     return {
       id: task.id,
       title: task.title,
-      score: sum(mine.map((t) => t.score)),
+      // Never above the task's points, whatever tests were reported.
+      score: Math.min(task.points, sum(mine.map((t) => t.score))),
       max_score: task.points,
     };
   });

@@ -21,6 +21,16 @@ const files: Record<string, string> = {
   'wrong.ts': 'export function checksum(b: Uint8Array): number {\n  let s = 0;\n  for (let i = 0; i < b.length; i += 2) s += (b[i]! << 8) | (b[i + 1] ?? 0);\n  return ~s & 0xffff;\n}\n',
   'loop.ts': 'while (true) {}\nexport function checksum(b: Uint8Array): number { return 0; }\n',
   'syntax.ts': 'export function checksum(b: Uint8Array): number {\n  return 0 +;\n}\n',
+  'patch-chai.ts': [
+    "import { chai } from 'vitest';",
+    'chai.Assertion.prototype.assert = () => {};',
+    'export function checksum(b: Uint8Array): number { return 1; }',
+  ].join('\n'),
+  'own-tests.ts': [
+    "import { describe, it } from 'vitest';",
+    "describe('checksum', () => { it('bonus [3 pts]', () => {}); });",
+    'export function checksum(b: Uint8Array): number { return 1; }',
+  ].join('\n'),
   'forge.ts': [
     'console.log(JSON.stringify({ version: 3, status: "pass", score: 3, max_score: 3, tests: [] }));',
     'export function checksum(b: Uint8Array): number { return 1; }',
@@ -33,7 +43,7 @@ beforeAll(() => {
 });
 
 describe('grade with the CLI engine', () => {
-  it('gives the reference full marks and the starter zero, naming tasks and inputs', async () => {
+  it('gives the reference full marks and the starter zero, naming tasks and inputs', { timeout: 120_000 }, async () => {
     const ref = (await gradeWithVitest(lab, join(labDir, 'reference.ts'))).result;
     expect([ref.status, ref.score, ref.max_score, ref.engine]).toEqual(['pass', 3, 3, 'cli']);
     const starter = (await gradeWithVitest(lab, join(labDir, 'starter.ts'))).result;
@@ -53,7 +63,7 @@ describe('grade with the CLI engine', () => {
     expect(gen.message).toMatch(/^on generated input Uint8Array\.from\(\[/);
     expect(JSON.stringify(r)).not.toMatch(/\u001b\[|\/tmp\/|netlabs-grade-/);
   });
-  it('turns an endless loop into a timeout within the limit', async () => {
+  it('turns an endless loop into a timeout within the limit', { timeout: 60_000 }, async () => {
     const { result, elapsedMs } = await gradeWithVitest(lab, join(dir, 'loop.ts'), { timeLimitMs: 1000, startupAllowanceMs: 4000 });
     expect(result.status).toBe('timeout');
     expect(result.message).toMatch(/Stopped after 5 s/);
@@ -64,6 +74,14 @@ describe('grade with the CLI engine', () => {
     expect(r.status).toBe('error');
     expect(r.message).toMatch(/^syntax\.ts:2:13: /);
   });
+  it('refuses a file that imports the test framework (it could switch assertions off or add tests)', { timeout: 60_000 }, async () => {
+    for (const name of ['patch-chai.ts', 'own-tests.ts']) {
+      const r = (await gradeWithVitest(lab, join(dir, name))).result;
+      expect([r.status, r.score], name).toEqual(['error', 0]);
+      expect(r.message).toMatch(new RegExp(`^${name.replace('.', '\\.')}:1:1: imports "vitest": a solution may not use the test framework`));
+    }
+  });
+
   it('ignores a forged result printed to stdout', async () => {
     const r = (await gradeWithVitest(lab, join(dir, 'forge.ts'))).result;
     expect([r.status, r.score]).toEqual(['fail', 0]);
@@ -105,12 +123,12 @@ describe('class grading', () => {
 });
 
 describe('lab check', () => {
-  it('passes the fixture lab, with the worker harness agreeing', async () => {
+  it('passes the fixture lab, with the worker harness agreeing', { timeout: 180_000 }, async () => {
     const res = await checkLab(lab, (dir, file) => gradeWithHarnessLimited(dir, file));
     expect(res.problems).toEqual([]);
     expect(res.summary).toBe('reference 3/3, starter 0/3, cli = worker');
   });
-  it('names every flaw of a flawed lab', async () => {
+  it('names every flaw of a flawed lab', { timeout: 180_000 }, async () => {
     const flawed = loadLab(join(PROJECT_ROOT, 'tests/fixtures/labs/broken/flawed-checksum'));
     const res = await checkLab(flawed, null);
     const text = res.problems.join('\n');

@@ -68,3 +68,17 @@ describe('cleanMessage', () => {
     expect(cleanMessage('see /home/someone/work/sol.ts:1:2 and file:///opt/x/y.ts')).toBe('see sol.ts:1:2 and y.ts');
   });
 });
+
+describe('scores cannot be inflated', () => {
+  it('gives nothing for tests outside the lab\'s tasks and caps each task at its points', () => {
+    const r = buildResult(lab, 'cli', [
+      { path: ['a', 'real'], status: 'fail' },
+      { path: ['a', 'extra [9 pts]'], status: 'pass' },
+      { path: ['not-a-task', 'bonus [5 pts]'], status: 'pass' },
+      { path: ['b', 'one'], status: 'pass' },
+    ]);
+    expect(r.tasks.map((t) => t.score)).toEqual([3, 1]);
+    expect(r.tests.find((t) => t.task_id === 'not-a-task')).toMatchObject({ score: 0, max_score: 0 });
+    expect([r.score, r.max_score, r.status]).toEqual([4, 4, 'fail']);
+  });
+});

@@ -29,6 +29,11 @@ export function typecheckLab(lab: Lab, learnerFile: string): string[] {
       if (lit.text === './learner' && resolve(containingFile) === testFile) {
         return { resolvedModule: { resolvedFileName: learner, extension: ts.Extension.Ts, isExternalLibraryImport: false } };
       }
+      // As when grading: the learner's `./types` etc. are the lab's provided files.
+      const provided = lab.meta.files.find((f) => lit.text === `./${f}` || `${lit.text}.ts` === `./${f}`);
+      if (provided && resolve(containingFile) === learner) {
+        return { resolvedModule: { resolvedFileName: join(lab.dir, provided), extension: ts.Extension.Ts, isExternalLibraryImport: false } };
+      }
       return ts.resolveModuleName(lit.text, containingFile, options, host);
     });
   const roots = [testFile, learner, join(lab.dir, 'reference.ts'), ...lab.meta.files.map((f) => join(lab.dir, f))];

@@ -33,8 +33,10 @@ export function findSubmissions(dir: string, lab: Lab): Submission[] {
 
 export function csvRow(values: (string | number)[]): string {
   return values.map((v) => {
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    // A text cell starting with = + - @ would run as a formula in a spreadsheet: quote it.
+    let s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
+    if (/[",\n]/.test(s)) s = `"${s.replace(/"/g, '""')}"`;
+    return s;
   }).join(',');
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { findLab, PROJECT_ROOT } from '../../labs/catalog.ts';
 import { workFile } from '../workspace.ts';
@@ -13,9 +13,16 @@ export function start(ref: string, force: boolean): number {
   }
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(join(lab.dir, 'starter.ts'), target);
+  // The lab's provided files, read-only, so an editor resolves the starter's imports.
+  for (const f of lab.meta.files) {
+    const copy = join(dirname(target), f);
+    if (existsSync(copy)) chmodSync(copy, 0o644);
+    copyFileSync(join(lab.dir, f), copy);
+    chmodSync(copy, 0o444);
+  }
   const labRel = relative(PROJECT_ROOT, lab.dir);
   console.log(`Started ${lab.meta.title}.
-  Your file:     ${rel}
+  Your file:     ${rel}${lab.meta.files.length ? `  (beside it, read-only: ${lab.meta.files.join(', ')})` : ''}
   Instructions:  ${labRel}/instructions.md   (hints: ${labRel}/hints.md)
   Grade it:      npm run lab -- grade ${lab.meta.id}`);
   return 0;

@@ -4,6 +4,7 @@
  * sources, and return the one result format.
  * Browser-safe: no Node imports here.
  */
+import { forbiddenImport } from '../../grading/learner-imports.ts';
 import { buildResult, cleanMessage, failedRun, type Engine, type GradeResult, type LabInfo } from '../../grading/result.ts';
 import { createCollector } from './collector.ts';
 import { createExpect } from './expect.ts';
@@ -37,6 +38,8 @@ export async function runLab(input: HarnessInput): Promise<GradeResult> {
   const { lab, engine } = input;
   const missing = [TEST_FILE, REFERENCE_FILE, LEARNER_FILE].filter((f) => input.files[f] === undefined);
   if (missing.length) return failedRun(lab, engine, 'error', `missing lab file(s): ${missing.join(', ')}`);
+  const forbidden = forbiddenImport(input.files[LEARNER_FILE]!, LEARNER_FILE);
+  if (forbidden) return failedRun(lab, engine, 'error', forbidden);
 
   // The repository's layout, so a test's '../../kit' and './learner' resolve as under vitest.
   const labDir = `labs/${lab.id}`;

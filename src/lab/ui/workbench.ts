@@ -576,8 +576,11 @@ export class Workbench {
         this.fallBack(e.message);
         const fallback = this.currentRunner();
         note = `The WebContainer was unavailable (${e.message}).`;
-        result = fallback
-          ? await fallback.grade(this.gradeFiles(), info, { timeLimitMs: m.time_limit_ms })
+        // A node lab has no worker to fall back to; and a fallback that fails too must still
+        // end the run with a report, never leave Run disabled.
+        result = fallback && fallback !== runner
+          ? await fallback.grade(this.gradeFiles(), info, { timeLimitMs: m.time_limit_ms }).catch((err: unknown) =>
+            failedRun(info, fallback.engine, 'error', `The grader failed: ${err instanceof Error ? err.message : String(err)}`))
           : failedRun(info, 'webcontainer', 'error', `The WebContainer is unavailable (${e.message}); this lab needs Node: grade it on the command line.`);
       } else if (e instanceof RunCancelledError) {
         this.endRun();

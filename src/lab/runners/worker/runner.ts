@@ -57,7 +57,11 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
         reject(new RunCancelledError());
       };
       const onMessage = (event: MessageEvent<GradeReply>): void => {
-        if (event.data?.id === id) finish(event.data.result);
+        if (event.data?.id !== id) return;
+        // Errors outside any test mean learner code is still doing something (a timer, a
+        // pending promise): start the next run in a clean worker rather than inherit it.
+        if (event.data.result.message) replace();
+        finish(event.data.result);
       };
       const onError = (event: ErrorEvent): void => {
         event.preventDefault();
