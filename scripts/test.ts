@@ -1,6 +1,6 @@
 /**
  * npm test: every check the project holds itself to, in order, with a summary.
- *   1. type-check the project        4. build the site
+ *   1. type-check (after astro sync)  4. build the site
  *   2. unit tests                    5. end-to-end tests in Chromium (against the build)
  *   3. the lab check (all labs)      6. peer tests against real servers on 127.0.0.1
  * Steps that need Chromium or a peer server skip loudly when it is missing; under CI=true
@@ -12,6 +12,9 @@ interface Step { name: string; cmd: string; args: string[] }
 
 const npx = (...args: string[]): Step['args'] => ['--no-install', ...args];
 const steps: Step[] = [
+  // astro sync writes .astro/types.d.ts (astro:content, import.meta.env, ?url imports): a clean
+  // clone has none until then.
+  { name: 'type-check: astro sync', cmd: 'npx', args: npx('astro', 'sync') },
   { name: 'type-check', cmd: 'npx', args: npx('tsc', '--noEmit', '-p', '.') },
   { name: 'unit tests', cmd: 'npx', args: npx('vitest', 'run', '--project', 'unit') },
   { name: 'lab check', cmd: process.execPath, args: ['src/cli/lab.ts', 'check'] },
