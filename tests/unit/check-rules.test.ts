@@ -47,6 +47,12 @@ it('stray', () => {});`;
       expect.stringMatching(/^9:3 expect.poll is not in the lab-test subset/),
     ]);
   });
+  it('sees through renamed imports', () => {
+    expect(messages(`import { vi as v, it as check } from 'vitest';\ntask('header', () => { v.useFakeTimers(); check.each([[1]])('x', () => {}); });`)).toEqual([
+      expect.stringMatching(/^2:24 vi.useFakeTimers is not in the lab-test subset/),
+      expect.stringMatching(/^2:43 it.each is not in the lab-test subset/),
+    ]);
+  });
   it('rejects dynamic import and require', () => {
     expect(messages(`task('header', async () => { await import('./x'); require('y'); });`)).toEqual([
       expect.stringContaining('dynamic import()'),

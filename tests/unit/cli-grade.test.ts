@@ -3,13 +3,14 @@
  * Slow-ish (each grade starts vitest), so the cases share one lab and run in sequence.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { loadLab, PROJECT_ROOT } from '../../src/labs/catalog.ts';
 import { gradeWithVitest } from '../../src/cli/vitest-engine.ts';
 import { checkLab } from '../../src/cli/commands/check.ts';
+import { scaffold } from '../../src/cli/commands/new.ts';
 import { typecheckLab } from '../../src/cli/check/typecheck.ts';
 import { gradeWithHarnessLimited } from '../../src/cli/check/harness-thread.ts';
 
@@ -141,5 +142,22 @@ describe('lab check', () => {
     expect(text).toMatch(/starter passes "checksum > empty input"/);
     expect(text).toMatch(/is outside any task of lab.yaml/);
     expect(text).toMatch(/task "checksum": lab.yaml says 5 points, its tests are worth 3/);
+  });
+});
+
+describe('new', () => {
+  it('scaffolds a lab that passes the whole check', { timeout: 180_000 }, async () => {
+    // Inside the project (under node_modules/.cache), so the type-check finds vitest's types.
+    mkdirSync(join(PROJECT_ROOT, 'node_modules', '.cache'), { recursive: true });
+    const root = join(mkdtempSync(join(PROJECT_ROOT, 'node_modules', '.cache', 'netlabs-new-')), 'labs');
+    mkdirSync(root);
+    symlinkSync(join(PROJECT_ROOT, 'labs', 'kit'), join(root, 'kit'));
+    expect(scaffold('demo/fresh-lab', root)).toBe(0);
+    expect(scaffold('demo/fresh-lab', root)).toBe(1); // never overwrites
+    expect(scaffold('Bad/Name', root)).toBe(2);
+    const fresh = loadLab(join(root, 'demo', 'fresh-lab'));
+    const res = await checkLab(fresh, (d, f) => gradeWithHarnessLimited(d, f));
+    rmSync(dirname(root), { recursive: true, force: true });
+    expect(res.problems).toEqual([]);
   });
 });

@@ -37,6 +37,8 @@ export function checkSubset(source: string, fileName: string, opts: { taskIds: s
     allowedModules.add(`./${f.replace(/\.ts$/, '')}`);
   }
 
+  /** Local name -> vitest's name, so `import { vi as v }` cannot hide `v.useFakeTimers()`. */
+  const vitestNames = new Map<string, string>();
   for (const stmt of sf.statements) {
     if (ts.isImportDeclaration(stmt)) {
       const spec = (stmt.moduleSpecifier as ts.StringLiteral).text;
@@ -46,6 +48,7 @@ export function checkSubset(source: string, fileName: string, opts: { taskIds: s
         if (!bindings || !ts.isNamedImports(bindings)) at(stmt, 'import vitest by name: import { describe, it, expect } from "vitest"');
         else for (const el of bindings.elements) {
           const name = (el.propertyName ?? el.name).text;
+          vitestNames.set(el.name.text, name);
           if (!VITEST_NAMES.has(name)) at(el, `vitest's "${name}" is not in the lab-test subset (allowed: ${[...VITEST_NAMES].join(', ')})`);
         }
       }
@@ -71,7 +74,7 @@ export function checkSubset(source: string, fileName: string, opts: { taskIds: s
 
   const visit = (node: ts.Node) => {
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
-      const obj = node.expression.text;
+      const obj = vitestNames.get(node.expression.text) ?? node.expression.text;
       const prop = node.name.text;
       if (TEST_FNS.has(obj) && BANNED_MODIFIERS.has(prop)) at(node, `${obj}.${prop} is not in the lab-test subset`);
       if (obj === 'vi' && prop !== 'fn') at(node, `vi.${prop} is not in the lab-test subset (only vi.fn; use the kit's VirtualClock for time)`);

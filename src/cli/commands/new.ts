@@ -5,13 +5,13 @@ import { LABS_DIR, PROJECT_ROOT } from '../../labs/catalog.ts';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-export function scaffold(id: string): number {
+export function scaffold(id: string, root = LABS_DIR): number {
   const [chapter, slug, ...rest] = id.split('/');
   if (!chapter || !slug || rest.length || !SLUG.test(chapter) || !SLUG.test(slug) || chapter === 'kit') {
     console.error(`"${id}": give <chapter>/<slug>, lowercase words joined by hyphens (e.g. dns/zone-walk)`);
     return 2;
   }
-  const dir = join(LABS_DIR, chapter, slug);
+  const dir = join(root, chapter, slug);
   if (existsSync(dir)) {
     console.error(`${relative(PROJECT_ROOT, dir)} already exists`);
     return 1;
