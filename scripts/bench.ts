@@ -15,12 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
-import type { Page, Response } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadAllLabs, readLabFile, PROJECT_ROOT } from '../src/labs/catalog.ts';
 import { gradeWithVitest } from '../src/cli/vitest-engine.ts';
 import { HAVE_CHROMIUM, launch, serveDist } from '../tests/e2e/support/site.ts';
 import { openLab, run, setCode } from '../tests/e2e/support/workbench.ts';
+import { inlineScriptBytes, recordScripts, sum } from '../tests/e2e/support/script-bytes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -88,28 +88,22 @@ if (values['no-browser'] || !HAVE_CHROMIUM) {
     for (const chapter of chapters) {
       const lab = labs.find((l) => l.meta.chapter === chapter && l.meta.runtime === 'worker');
       const page = await browser.context.newPage();
-      const seen = new Map<string, number>();
-      const onResponse = async (r: Response) => {
-        const type = r.headers()['content-type'] ?? '';
-        if (!/javascript/.test(type) && !/\.m?js(\?|$)/.test(r.url())) return;
-        try { seen.set(r.url(), gzipSync(await r.body()).length); } catch { /* body gone */ }
-      };
-      browser.context.on('response', onResponse);
-      const total = () => [...seen.values()].reduce((a, b) => a + b, 0);
+      // Cumulative: one recorder per stage, each started at the page load.
+      const stages = [recordScripts(browser.context), recordScripts(browser.context), recordScripts(browser.context)];
       await page.goto(`${site.url}/chapters/${chapter}/`, { waitUntil: 'networkidle' });
-      const inline = await page.$$eval('script:not([src])', (els) => els.map((e) => e.textContent ?? '').filter((t) => t.trim() && !t.trim().startsWith('{')));
-      const inlineBytes = inline.reduce((a, t) => a + gzipSync(t).length, 0);
-      const row: Record<string, number> = { before: total() + inlineBytes };
+      const inlineBytes = await inlineScriptBytes(page);
+      const row: Record<string, number> = { before: sum(await stages[0]!.stop()) + inlineBytes };
       if (lab) {
         const wb = await openLab(page, lab.meta.id);
         await run(wb, lab.meta.time_limit_ms + 30_000);
         await page.waitForLoadState('networkidle');
-        row.worker = total() + inlineBytes;
+        row.worker = sum(await stages[1]!.stop()) + inlineBytes;
         await wb.locator('.wb-select').selectOption('webcontainer');
         await wb.locator('[data-notice="fallback"]').waitFor({ timeout: 90_000 }).catch(() => undefined);
-        row.webcontainer = total() + inlineBytes;
+        row.webcontainer = sum(await stages[2]!.stop()) + inlineBytes;
+      } else {
+        await Promise.all(stages.slice(1).map((s) => s.stop()));
       }
-      browser.context.off('response', onResponse);
       await page.close();
       bytes[chapter] = row;
       byteRows.push([`/chapters/${chapter}/`, kb(row.before!), row.worker ? kb(row.worker) : '-', row.webcontainer ? kb(row.webcontainer) : '-']);

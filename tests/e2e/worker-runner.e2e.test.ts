@@ -219,7 +219,7 @@ describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
         const ms = performance.now() - t0;
         const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as GradeResult;
         expect(result).toMatchObject({ status: 'pass', score: 3, engine: 'webcontainer' });
-        expect(out).toContain('score 3/3 (pass)');
+        expect(out).toContain('Score: 3/3 (100%) — pass');
         console.log(`harness script under node: ${ms.toFixed(0)} ms for a whole process`);
       } finally {
         rmSync(dir, { recursive: true, force: true });

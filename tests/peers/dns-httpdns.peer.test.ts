@@ -19,7 +19,8 @@ import { LAB_ZONE, dig, startUnbound, type DnsServer, type Zone } from './suppor
 import { http2Request, openHttp2Sessions, startDnsdistDoh, type DohServer } from './support/doh-server';
 import * as doh from '../../labs/dns/httpdns-client/reference';
 import { decodeMessage, type Soa } from '../../labs/dns/httpdns-client/wire';
-import type { Clock, HttpExchange, HttpResponse, RRType } from '../../labs/dns/httpdns-client/types';
+import type { HttpExchange, HttpResponse, RRType } from '../../labs/dns/httpdns-client/types';
+import { realClock } from './support/real-clock.ts';
 
 interface PacketRecord { name: string; type: string; ttl?: number; data: unknown }
 interface Packet { id?: number; type?: string; answers?: PacketRecord[]; authorities?: PacketRecord[] }
@@ -38,23 +39,6 @@ const DOH_ZONE: Zone = {
     'edge     20 IN A     192.0.2.81',
   ],
 };
-
-function realClock(): Clock {
-  const t0 = performance.now();
-  const handles = new Map<number, ReturnType<typeof setTimeout>>();
-  let next = 1;
-  const clock: Clock = {
-    now: () => Math.round(performance.now() - t0),
-    setTimeout: (fn, ms) => {
-      const id = next++;
-      handles.set(id, setTimeout(() => { handles.delete(id); fn(); }, ms));
-      return id;
-    },
-    clearTimeout: (id) => { clearTimeout(handles.get(id)); handles.delete(id); },
-    sleep: (ms) => new Promise((r) => { clock.setTimeout(r, ms); }),
-  };
-  return clock;
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A TCP listener that accepts connections and never says a word: a DoH server gone silent. */

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithPeers, freePort } from './support/peer';
 import { dig, startDnsmasq, startUnbound, type DnsServer } from './support/dns-servers';
 import * as stub from '../../labs/dns/stub-resolver/reference';
-import { ResolveError, TransportError, type Attempt, type Clock, type Exchange, type Reply, type Transport } from '../../labs/dns/stub-resolver/types';
+import { ResolveError, TransportError, type Attempt, type Exchange, type Reply, type Transport } from '../../labs/dns/stub-resolver/types';
+import { realClock } from './support/real-clock.ts';
 
 // ---- dns-packet, typed just as far as used here -------------------------------------------------
 
@@ -134,24 +135,6 @@ class NetTransport implements Transport {
       sock.on('close', () => finish(() => reject(new TransportError('connection-reset', 'closed before a whole reply'))));
     });
   }
-}
-
-/** The lab's Clock on real time. */
-function realClock(): Clock {
-  const t0 = performance.now();
-  const handles = new Map<number, ReturnType<typeof setTimeout>>();
-  let next = 1;
-  const clock: Clock = {
-    now: () => Math.round(performance.now() - t0),
-    setTimeout: (fn, ms) => {
-      const id = next++;
-      handles.set(id, setTimeout(() => { handles.delete(id); fn(); }, ms));
-      return id;
-    },
-    clearTimeout: (id) => { clearTimeout(handles.get(id)); handles.delete(id); },
-    sleep: (ms) => new Promise((r) => { clock.setTimeout(r, ms); }),
-  };
-  return clock;
 }
 
 // ---- The peers ------------------------------------------------------------------------------------

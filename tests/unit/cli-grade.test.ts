@@ -12,7 +12,6 @@ import { gradeWithVitest } from '../../src/cli/vitest-engine.ts';
 import { checkLab } from '../../src/cli/commands/check.ts';
 import { scaffold } from '../../src/cli/commands/new.ts';
 import { typecheckLab } from '../../src/cli/check/typecheck.ts';
-import { gradeWithHarnessLimited } from '../../src/cli/check/harness-thread.ts';
 
 const labDir = join(PROJECT_ROOT, 'tests/fixtures/labs/demo/checksum');
 const lab = loadLab(labDir);
@@ -125,13 +124,13 @@ describe('class grading', () => {
 
 describe('lab check', () => {
   it('passes the fixture lab, with the worker harness agreeing', { timeout: 180_000 }, async () => {
-    const res = await checkLab(lab, (dir, file) => gradeWithHarnessLimited(dir, file));
+    const res = await checkLab(lab);
     expect(res.problems).toEqual([]);
     expect(res.summary).toBe('reference 3/3, starter 0/3, cli = worker');
   });
   it('names every flaw of a flawed lab', { timeout: 180_000 }, async () => {
     const flawed = loadLab(join(PROJECT_ROOT, 'tests/fixtures/labs/broken/flawed-checksum'));
-    const res = await checkLab(flawed, null);
+    const res = await checkLab(flawed);
     const text = res.problems.join('\n');
     expect(text).toMatch(/hints.md: no "## checksum" section/);
     expect(text).toMatch(/hints.md: "## not-a-task" is not a task id/);
@@ -156,7 +155,7 @@ describe('new', () => {
     expect(scaffold('demo/fresh-lab', root)).toBe(1); // never overwrites
     expect(scaffold('Bad/Name', root)).toBe(2);
     const fresh = loadLab(join(root, 'demo', 'fresh-lab'));
-    const res = await checkLab(fresh, (d, f) => gradeWithHarnessLimited(d, f));
+    const res = await checkLab(fresh);
     rmSync(dirname(root), { recursive: true, force: true });
     expect(res.problems).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildResult, cleanMessage, failedRun, type LabInfo } from '../../src/grading/result.ts';
+import { formatReport } from '../../src/grading/report.ts';
 import { parsePoints, titleWithPoints } from '../../labs/kit/points.ts';
 
 const lab: LabInfo = {
@@ -80,5 +81,31 @@ describe('scores cannot be inflated', () => {
     expect(r.tasks.map((t) => t.score)).toEqual([3, 1]);
     expect(r.tests.find((t) => t.task_id === 'not-a-task')).toMatchObject({ score: 0, max_score: 0 });
     expect([r.score, r.max_score, r.status]).toEqual([4, 4, 'fail']);
+  });
+});
+
+describe('formatReport (the terminal report of the CLI and the WebContainer shell)', () => {
+  it('lists every task with its points and each failing test with its message', () => {
+    const r = buildResult(lab, 'cli', [
+      { path: ['a', 'first [2 pts]'], status: 'pass' },
+      { path: ['a', 'second'], status: 'fail', message: 'expected 1 to be 2' },
+      { path: ['b', 'third'], status: 'pass' },
+    ]);
+    expect(formatReport(r, 'work/x/learner.ts', 'Demo')).toBe([
+      'Demo (demo/x v2) — work/x/learner.ts',
+      '',
+      'FAIL  1. Task A  2/3',
+      '        FAIL  second  (0/1)',
+      '              expected 1 to be 2',
+      'PASS  2. Task B  1/1',
+      '',
+      'Score: 3/4 (75%) — fail',
+    ].join('\n'));
+  });
+  it('leads with the reason when nothing ran, and trims long messages', () => {
+    const t = failedRun(lab, 'webcontainer', 'timeout', 'Stopped after 20 s');
+    expect(formatReport(t, 'learner.ts').split('\n').slice(0, 3)).toEqual(['demo/x v2 — learner.ts', '', 'TIMEOUT: Stopped after 20 s']);
+    const long = buildResult(lab, 'cli', [{ path: ['a', 'x'], status: 'fail', message: Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n') }]);
+    expect(formatReport(long, 'f.ts')).toContain('… 16 more lines');
   });
 });

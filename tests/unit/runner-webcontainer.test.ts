@@ -9,8 +9,7 @@ import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
 import { readKitSources } from '../../src/lab/harness/node.ts';
 import { LAB_PACKAGES } from '../../src/lab/harness/packages.ts';
 import { runLab } from '../../src/lab/harness/run-lab.ts';
-import { withFallback } from '../../src/lab/runners/fallback.ts';
-import { EngineUnavailableError, type LabRunner } from '../../src/lab/runners/types.ts';
+import { EngineUnavailableError } from '../../src/lab/runners/types.ts';
 import type { RunSpec } from '../../src/lab/runners/webcontainer/harness-main.ts';
 import type { Container, ContainerFs } from '../../src/lab/runners/webcontainer/container.ts';
 import { createWebContainerRunner, type WebContainerRunnerOptions } from '../../src/lab/runners/webcontainer/runner.ts';
@@ -227,30 +226,5 @@ describe('shell', () => {
     expect(proc.size).toEqual({ cols: 120, rows: 40 });
     runner.dispose();
     expect(proc.killed).toBe(true);
-  });
-});
-
-describe('withFallback', () => {
-  const fake = (engine: 'worker' | 'webcontainer', grade: LabRunner['grade']): LabRunner => ({ engine, grade, dispose: () => {} });
-
-  it('falls back when the first engine is unavailable, and says why once', async () => {
-    const reasons: string[] = [];
-    let fallbacks = 0;
-    const worker = fake('worker', async () => ({ engine: 'worker' }) as GradeResult);
-    const runner = withFallback(
-      fake('webcontainer', async () => { throw new EngineUnavailableError('not cross-origin isolated'); }),
-      () => { fallbacks++; return worker; },
-      (r) => reasons.push(r),
-    );
-    expect(runner.engine).toBe('webcontainer');
-    expect((await runner.grade(files, lab, { timeLimitMs: 1 })).engine).toBe('worker');
-    expect((await runner.grade(files, lab, { timeLimitMs: 1 })).engine).toBe('worker');
-    expect([runner.engine, reasons, fallbacks]).toEqual(['worker', ['not cross-origin isolated'], 1]);
-  });
-
-  it('does not switch engines because a run failed', async () => {
-    const runner = withFallback(fake('webcontainer', async () => { throw new Error('bug'); }), () => fake('worker', async () => ({}) as GradeResult), () => {});
-    await expect(runner.grade(files, lab, { timeLimitMs: 1 })).rejects.toThrow('bug');
-    expect(runner.engine).toBe('webcontainer');
   });
 });

@@ -23,7 +23,7 @@ export type HarnessGrade = (labDir: string, learnerPath: string) => Promise<Grad
 
 export interface LabCheck { id: string; problems: string[]; summary: string; seconds: number }
 
-export async function checkLab(lab: Lab, harness: HarnessGrade | null): Promise<LabCheck> {
+export async function checkLab(lab: Lab, harness: HarnessGrade = gradeWithHarnessLimited): Promise<LabCheck> {
   const started = Date.now();
   const { meta, dir } = lab;
   const rel = relative(PROJECT_ROOT, dir);
@@ -69,14 +69,11 @@ export async function checkLab(lab: Lab, harness: HarnessGrade | null): Promise<
 
   let engines = 'cli only (runtime: node)';
   if (meta.runtime === 'worker') {
-    if (!harness) problems.push('worker harness unavailable: cannot compare engines');
-    else {
-      for (const [name, cli] of [['reference.ts', r], ['starter.ts', s]] as const) {
-        const w = await harness(dir, join(dir, name));
-        problems.push(...compareEngines(cli, w).map((p) => `${name}: ${p}`));
-      }
-      engines = 'cli = worker';
+    for (const [name, cli] of [['reference.ts', r], ['starter.ts', s]] as const) {
+      const w = await harness(dir, join(dir, name));
+      problems.push(...compareEngines(cli, w).map((p) => `${name}: ${p}`));
     }
+    engines = 'cli = worker';
   }
   const summary = `reference ${r.score}/${r.max_score}, starter ${s.score}/${s.max_score}, ${engines}`;
   return { id: meta.id, problems, summary, seconds: (Date.now() - started) / 1000 };
@@ -92,10 +89,9 @@ export async function check(ref: string | undefined): Promise<number> {
     }
   }
   for (const p of loadProblems) console.log(`FAIL ${p}`);
-  const harness: HarnessGrade = (dir, file) => gradeWithHarnessLimited(dir, file);
   let failed = loadProblems.length;
   for (const lab of labs) {
-    const res = await checkLab(lab, harness);
+    const res = await checkLab(lab);
     if (res.problems.length === 0) console.log(`ok   ${res.id}: ${res.summary} (${res.seconds.toFixed(1)} s)`);
     else {
       failed++;

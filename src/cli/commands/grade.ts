@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { findLab, PROJECT_ROOT } from '../../labs/catalog.ts';
-import { formatReport } from '../report.ts';
+import { formatReport } from '../../grading/report.ts';
 import { gradeWithVitest } from '../vitest-engine.ts';
 import { typecheckLab } from '../check/typecheck.ts';
 import { workFile } from '../workspace.ts';
@@ -18,7 +18,7 @@ export async function grade(ref: string, opts: { file?: string; json: boolean; t
   const typeErrors = opts.typecheck ? typecheckLab(lab, file) : [];
   if (opts.json) console.log(JSON.stringify(opts.typecheck ? { ...result, type_errors: typeErrors } : result, null, 2));
   else {
-    console.log(formatReport(result, lab.meta.title, displayPath(file)));
+    console.log(formatReport(result, displayPath(file), lab.meta.title));
     if (opts.typecheck) {
       console.log(typeErrors.length
         ? `\nType errors (they do not change the score):\n${typeErrors.map((e) => `  ${e}`).join('\n')}`

@@ -32,14 +32,13 @@ export async function openWorkbench(host: Host, panel: HTMLElement): Promise<Wor
   const response = await fetch(`${import.meta.env.BASE_URL.replace(/\/?$/, '/')}${labDataPath(id)}`);
   if (!response.ok) throw new Error(`the lab's files could not be fetched (HTTP ${response.status})`);
   const data = (await response.json()) as LabData;
-  const wb = new Workbench(host, panel, data);
+  const wb = new Workbench(panel, data);
   wb.mount();
   return wb;
 }
 
 export class Workbench {
   readonly data: LabData;
-  private host: Host;
   private panel: HTMLElement;
   private storage = new LabStorage();
   private work: SavedWork;
@@ -67,8 +66,7 @@ export class Workbench {
     saved: HTMLElement;
   };
 
-  constructor(host: Host, panel: HTMLElement, data: LabData) {
-    this.host = host;
+  constructor(panel: HTMLElement, data: LabData) {
     this.panel = panel;
     this.data = data;
     const saved = this.storage.loadWork(data.meta.id);

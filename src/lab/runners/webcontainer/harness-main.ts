@@ -10,7 +10,7 @@ import { cleanMessage, failedRun, type LabInfo } from '../../../grading/result.t
 import { withStrayErrors } from '../../harness/errors.ts';
 import { LAB_PACKAGES } from '../../harness/packages.ts';
 import { runLab } from '../../harness/run-lab.ts';
-import { summarize } from '../../harness/summary.ts';
+import { formatReport } from '../../../grading/report.ts';
 import { KIT_SOURCES } from '../worker/kit-sources.ts';
 
 export interface RunSpec {
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   await fs.writeFile(`${resultFile}.part`, JSON.stringify(result));
   await fs.rename(`${resultFile}.part`, resultFile);
   // Exit once the summary is out: a timer left running by learner code must not keep us alive.
-  process.stdout.write(`\n${summarize(result)}\n`, () => process.exit(0));
+  process.stdout.write(`\n${formatReport(result, 'learner.ts')}\n`, () => process.exit(0));
 }
 
 main().catch((e: unknown) => {

@@ -1,11 +1,15 @@
-/** The readable report of a grade: per task, then each failing test with its message. */
-import type { GradeResult } from '../grading/result.ts';
+/**
+ * A grade as plain text for a terminal: per task, then each failing test with its message.
+ * The CLI prints it, and so does the WebContainer's shell after a run (browser-safe).
+ */
+import type { GradeResult } from './result.ts';
 
 const MAX_MESSAGE_LINES = 24;
 
-export function formatReport(result: GradeResult, title: string, file: string): string {
+export function formatReport(result: GradeResult, file: string, title?: string): string {
   const lines: string[] = [];
-  lines.push(`${title} (${result.lab} v${result.lab_version}) — ${file}`);
+  const lab = `${result.lab} v${result.lab_version}`;
+  lines.push(`${title ? `${title} (${lab})` : lab} — ${file}`);
   if (result.status === 'error' || result.status === 'timeout') {
     lines.push('', `${result.status.toUpperCase()}: ${result.message ?? ''}`);
   }
