@@ -1,7 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
-import { slimSucrase } from './src/lab/runners/worker/slim-sucrase.ts';
+import { slimSucrase } from './src/grading/engines/worker/slim-sucrase-fs.ts';
 
 // Cross-origin isolation: the in-page WebContainer runner needs SharedArrayBuffer.
 // Astro's top-level `server.headers` reaches pages in both `astro dev` and `astro preview`

@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import { loadAllLabs } from './labs/catalog.ts';
-import { guideSchema, makeChapterSchema } from './content/chapter-schema.ts';
+import { loadAllLabs } from './catalog/catalog-fs.ts';
+import { guideSchema, makeChapterSchema } from './book/chapter-schema.ts';
 
 // The lab ids that exist (labs/<chapter>/<lab>/lab.yaml). A chapter naming any other id in
 // its `labs` field fails the build with the file and the field (labs.<index>).

@@ -10,7 +10,7 @@ import { grade } from './commands/grade.ts';
 import { gradeClass } from './commands/grade-class.ts';
 import { scaffold } from './commands/new.ts';
 import { check } from './commands/check.ts';
-import { LabFormatError } from '../labs/catalog.ts';
+import { LabFormatError } from '../catalog/catalog-fs.ts';
 
 const USAGE = `netlabs labs
 

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAllLabs, readLabFile } from '../../src/labs/catalog.ts';
+import { loadAllLabs, readLabFile } from '../../src/catalog/catalog-fs.ts';
 import { DIST, launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
 import { openLab, run, setCode } from './support/workbench.ts';
 

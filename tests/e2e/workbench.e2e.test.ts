@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findLab, readLabFile } from '../../src/labs/catalog.ts';
+import { findLab, readLabFile } from '../../src/catalog/catalog-fs.ts';
 import { DIST, launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
 import { labEmbed, openLab, run, savedCode, setCode } from './support/workbench.ts';
 import { inlineScriptBytes, recordScripts, sum } from './support/script-bytes.ts';

@@ -16,8 +16,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
-import { slimSucrase } from '../../src/lab/runners/worker/slim-sucrase.ts';
-import { labDirs, loadLab } from '../../src/labs/catalog.ts';
+import { slimSucrase } from '../../src/grading/engines/worker/slim-sucrase-fs.ts';
+import { labDirs, loadLab } from '../../src/catalog/catalog-fs.ts';
 
 const PAGE_DIR = fileURLToPath(new URL('./worker-runner-page/', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSubset } from '../../src/cli/check/subset.ts';
 import { checkDocs } from '../../src/cli/check/docs.ts';
-import { compareEngines } from '../../src/cli/check/compare.ts';
+import { compareEngines } from '../../src/grading/compare.ts';
 import { buildResult } from '../../src/grading/result.ts';
 
 const opts = { taskIds: ['header', 'names'], labFiles: ['wire.ts'] };

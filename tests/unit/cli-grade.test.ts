@@ -7,8 +7,8 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, symlin
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { loadLab, PROJECT_ROOT } from '../../src/labs/catalog.ts';
-import { gradeWithVitest } from '../../src/cli/vitest-engine.ts';
+import { loadLab, PROJECT_ROOT } from '../../src/catalog/catalog-fs.ts';
+import { gradeWithVitest } from '../../src/grading/engines/vitest/engine-fs.ts';
 import { checkLab } from '../../src/cli/commands/check.ts';
 import { scaffold } from '../../src/cli/commands/new.ts';
 import { typecheckLab } from '../../src/cli/check/typecheck.ts';

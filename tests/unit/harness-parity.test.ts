@@ -8,10 +8,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareEngines } from '../../src/cli/check/compare.ts';
-import { gradeWithVitest } from '../../src/cli/vitest-engine.ts';
-import { loadLab, PROJECT_ROOT } from '../../src/labs/catalog.ts';
-import { gradeWithHarness } from '../../src/lab/harness/node.ts';
+import { compareEngines } from '../../src/grading/compare.ts';
+import { gradeWithVitest } from '../../src/grading/engines/vitest/engine-fs.ts';
+import { loadLab, PROJECT_ROOT } from '../../src/catalog/catalog-fs.ts';
+import { gradeWithHarness } from '../../src/grading/engines/node/harness-fs.ts';
 
 const labYaml = `id: parity/edge-cases
 version: 1

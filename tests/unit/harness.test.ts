@@ -4,10 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
-import { readKitSources } from '../../src/lab/harness/node.ts';
-import { LAB_PACKAGES } from '../../src/lab/harness/packages.ts';
-import { withStrayErrors } from '../../src/lab/harness/errors.ts';
-import { runLab } from '../../src/lab/harness/run-lab.ts';
+import { readKitSources } from '../../src/grading/engines/node/harness-fs.ts';
+import { LAB_PACKAGES } from '../../src/grading/harness/packages.ts';
+import { withStrayErrors } from '../../src/grading/harness/errors.ts';
+import { runLab } from '../../src/grading/harness/run-lab.ts';
 
 const kit = readKitSources();
 const ANSI = /\u001b\[/;
@@ -354,8 +354,8 @@ describe('plain', () => {
   it('custom', () => { expect(3).toSatisfy((x: number) => x > 2); expect({ n: 3 }).toEqual({ n: expect.toSatisfy((x: number) => x > 2) }); });
 });`;
     const script = `
-      import { runLab } from ${JSON.stringify(new URL('../../src/lab/harness/run-lab.ts', import.meta.url).href)};
-      import { LAB_PACKAGES } from ${JSON.stringify(new URL('../../src/lab/harness/packages.ts', import.meta.url).href)};
+      import { runLab } from ${JSON.stringify(new URL('../../src/grading/harness/run-lab.ts', import.meta.url).href)};
+      import { LAB_PACKAGES } from ${JSON.stringify(new URL('../../src/grading/harness/packages.ts', import.meta.url).href)};
       const input = JSON.parse(process.argv[1]);
       const r = await runLab({ ...input, engine: 'worker', kit: {}, packages: LAB_PACKAGES });
       console.log(JSON.stringify(r.tests.map((t) => [t.status, t.message])));`;

@@ -6,13 +6,13 @@
 import type { BufferEncoding, FileSystemTree, SpawnOptions, WebContainerProcess } from '@webcontainer/api';
 import { describe, expect, it } from 'vitest';
 import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
-import { readKitSources } from '../../src/lab/harness/node.ts';
-import { LAB_PACKAGES } from '../../src/lab/harness/packages.ts';
-import { runLab } from '../../src/lab/harness/run-lab.ts';
-import { EngineUnavailableError } from '../../src/lab/runners/types.ts';
-import type { RunSpec } from '../../src/lab/runners/webcontainer/harness-main.ts';
-import type { Container, ContainerFs } from '../../src/lab/runners/webcontainer/container.ts';
-import { createWebContainerRunner, type WebContainerRunnerOptions } from '../../src/lab/runners/webcontainer/runner.ts';
+import { readKitSources } from '../../src/grading/engines/node/harness-fs.ts';
+import { LAB_PACKAGES } from '../../src/grading/harness/packages.ts';
+import { runLab } from '../../src/grading/harness/run-lab.ts';
+import { EngineUnavailableError } from '../../src/grading/engines/types.ts';
+import type { RunSpec } from '../../src/grading/engines/webcontainer/harness-main.ts';
+import type { Container, ContainerFs } from '../../src/grading/engines/webcontainer/container.ts';
+import { createWebContainerRunner, type WebContainerRunnerOptions } from '../../src/grading/engines/webcontainer/runner.ts';
 
 class FakeFs implements ContainerFs {
   files = new Map<string, string>();

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LabInfo } from '../../src/grading/result.ts';
-import { readKitSources } from '../../src/lab/harness/node.ts';
-import { LAB_PACKAGES } from '../../src/lab/harness/packages.ts';
-import { runLab } from '../../src/lab/harness/run-lab.ts';
-import type { GradeReply, GradeRequest } from '../../src/lab/runners/worker/protocol.ts';
-import { createWorkerRunner } from '../../src/lab/runners/worker/runner.ts';
-import { stubsFor } from '../../src/lab/runners/worker/slim-sucrase.ts';
+import { readKitSources } from '../../src/grading/engines/node/harness-fs.ts';
+import { LAB_PACKAGES } from '../../src/grading/harness/packages.ts';
+import { runLab } from '../../src/grading/harness/run-lab.ts';
+import type { GradeReply, GradeRequest } from '../../src/grading/engines/worker/protocol.ts';
+import { createWorkerRunner } from '../../src/grading/engines/worker/runner.ts';
+import { stubsFor } from '../../src/grading/engines/worker/slim-sucrase-fs.ts';
 
 type Mode = 'grade' | 'hang' | 'crash';
 

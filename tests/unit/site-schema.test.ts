@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeIssues, guideSchema, makeChapterSchema } from '../../src/content/chapter-schema.ts';
+import { describeIssues, guideSchema, makeChapterSchema } from '../../src/book/chapter-schema.ts';
 
 const KNOWN = ['dns/message-codec', 'dns/stub-resolver'];
 const schema = makeChapterSchema(KNOWN);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadAllLabs } from '../../src/labs/catalog.ts';
-import { buildLabData, fitHtml, plainHtml, readableComments, splitHints } from '../../src/lab/ui/lab-data.ts';
+import { loadAllLabs } from '../../src/catalog/catalog-fs.ts';
+import { buildLabData, fitHtml, plainHtml, readableComments, splitHints } from '../../src/catalog/lab-data-fs.ts';
 
 describe('splitHints', () => {
   it('splits "## task" sections into "### Hint N" hints, in order', () => {

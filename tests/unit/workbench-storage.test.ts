@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GradeResult } from '../../src/grading/result.ts';
-import { LabStorage, PROGRESS_KEY, WORK_PREFIX, ago, parseExport, type KeyValueStore } from '../../src/lab/ui/storage.ts';
+import { LabStorage, PROGRESS_KEY, WORK_PREFIX, ago, parseExport, type KeyValueStore } from '../../src/workbench/storage.ts';
 
 function memoryStore(): KeyValueStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -125,8 +125,9 @@ describe('export and import', () => {
 
 describe('the loader reads the same key', () => {
   it('uses the storage module\'s progress key', () => {
-    const loader = readFileSync(new URL('../../src/lab/ui/loader.ts', import.meta.url), 'utf8');
-    expect(loader).toContain(`'${PROGRESS_KEY}'`);
+    const loader = readFileSync(new URL('../../src/workbench/loader.ts', import.meta.url), 'utf8');
+    // The key the loader reads, not the event of the same name it listens for.
+    expect(loader).toContain(`localStorage.getItem('${PROGRESS_KEY}')`);
     expect(loader).not.toMatch(/^import /m); // the loader imports nothing up front
   });
 });

@@ -5,7 +5,7 @@
  */
 import ts from 'typescript';
 import { basename, join, relative, resolve } from 'node:path';
-import { PROJECT_ROOT, type Lab } from '../../labs/catalog.ts';
+import { PROJECT_ROOT, type Lab } from '../../catalog/catalog-fs.ts';
 
 const OPTIONS: ts.CompilerOptions = {
   strict: true,

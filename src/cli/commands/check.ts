@@ -10,14 +10,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { labDirs, loadLab, findLab, PROJECT_ROOT, type Lab } from '../../labs/catalog.ts';
+import { labDirs, loadLab, findLab, PROJECT_ROOT, type Lab } from '../../catalog/catalog-fs.ts';
 import type { GradeResult } from '../../grading/result.ts';
-import { gradeWithVitest } from '../vitest-engine.ts';
+import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
 import { checkSubset } from '../check/subset.ts';
 import { checkDocs } from '../check/docs.ts';
 import { typecheckLab } from '../check/typecheck.ts';
-import { compareEngines } from '../check/compare.ts';
-import { gradeWithHarnessLimited } from '../check/harness-thread.ts';
+import { compareEngines } from '../../grading/compare.ts';
+import { gradeWithHarnessLimited } from '../../grading/engines/node/thread-fs.ts';
 
 export type HarnessGrade = (labDir: string, learnerPath: string) => Promise<GradeResult>;
 

@@ -5,9 +5,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { findLab, type Lab } from '../../labs/catalog.ts';
+import { findLab, type Lab } from '../../catalog/catalog-fs.ts';
 import { failedRun, type GradeResult } from '../../grading/result.ts';
-import { gradeWithVitest } from '../vitest-engine.ts';
+import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
 
 export interface Submission { student: string; file: string | null; problem?: string }
 

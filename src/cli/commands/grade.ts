@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { findLab, PROJECT_ROOT } from '../../labs/catalog.ts';
+import { findLab, PROJECT_ROOT } from '../../catalog/catalog-fs.ts';
 import { formatReport } from '../../grading/report.ts';
-import { gradeWithVitest } from '../vitest-engine.ts';
+import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
 import { typecheckLab } from '../check/typecheck.ts';
 import { workFile } from '../workspace.ts';
 

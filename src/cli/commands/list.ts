@@ -1,4 +1,4 @@
-import { loadAllLabs } from '../../labs/catalog.ts';
+import { loadAllLabs } from '../../catalog/catalog-fs.ts';
 
 export function list(): number {
   const labs = loadAllLabs();

@@ -1,7 +1,7 @@
 /** Scaffolds a lab that passes the schema and the check: a place to start writing, not a lab. */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LABS_DIR, PROJECT_ROOT } from '../../labs/catalog.ts';
+import { LABS_DIR, PROJECT_ROOT } from '../../catalog/catalog-fs.ts';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 

@@ -1,6 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { findLab, PROJECT_ROOT } from '../../labs/catalog.ts';
+import { findLab, PROJECT_ROOT } from '../../catalog/catalog-fs.ts';
 import { workFile } from '../workspace.ts';
 
 export function start(ref: string, force: boolean): number {

@@ -4,8 +4,8 @@
  * once at build time. The workbench fetches it when the learner presses "Open lab".
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { loadAllLabs, type Lab } from '../../../labs/catalog.ts';
-import { buildLabData } from '../../../lab/ui/lab-data.ts';
+import { loadAllLabs, type Lab } from '../../../catalog/catalog-fs.ts';
+import { buildLabData } from '../../../catalog/lab-data-fs.ts';
 
 export const getStaticPaths = (() =>
   loadAllLabs().map((lab) => {

@@ -1,0 +1,55 @@
+/**
+ * A vitest reporter that writes what it saw to a file of its own (never stdout: learner code
+ * can print anything, including a forged result). The file holds RawTest[] plus module errors;
+ * the parent process turns it into a GradeResult.
+ */
+import { writeFileSync, renameSync } from 'node:fs';
+import type { Reporter, TestModule, TestCase } from 'vitest/node';
+import type { RawTest } from '../../result.ts';
+
+export interface ReporterOutput {
+  tests: RawTest[];
+  /** Errors outside any test: the test file or the learner's module failed to load. */
+  moduleErrors: string[];
+  /** Errors thrown after tests finished (unhandled rejections and the like). */
+  unhandledErrors: string[];
+}
+
+interface ErrorLike { message?: string; diff?: string; name?: string }
+
+export function errorText(e: ErrorLike | undefined): string {
+  if (!e) return 'failed';
+  const head = e.message ?? String(e);
+  return e.diff ? `${head}\n\n${e.diff}` : head;
+}
+
+function pathOf(test: TestCase): string[] {
+  const names = [test.name];
+  for (let p = test.parent; p.type === 'suite'; p = p.parent) names.unshift(p.name);
+  return names;
+}
+
+export class ResultFileReporter implements Reporter {
+  readonly #file: string;
+  constructor(file: string) { this.#file = file; }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<ErrorLike>): void {
+    const out: ReporterOutput = { tests: [], moduleErrors: [], unhandledErrors: unhandled.map(errorText) };
+    for (const mod of modules) {
+      for (const e of mod.errors()) out.moduleErrors.push(errorText(e));
+      for (const test of mod.children.allTests()) {
+        const r = test.result();
+        const status = r.state === 'passed' ? 'pass' : r.state === 'failed' ? 'fail' : 'skip';
+        out.tests.push({
+          path: pathOf(test),
+          status,
+          message: r.state === 'failed' ? (r.errors ?? []).map(errorText).join('\n\n') : null,
+          duration_ms: test.diagnostic()?.duration ?? 0,
+        });
+      }
+    }
+    const tmp = `${this.#file}.part`;
+    writeFileSync(tmp, JSON.stringify(out));
+    renameSync(tmp, this.#file);
+  }
+}

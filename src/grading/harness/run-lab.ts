@@ -1,0 +1,83 @@
+/**
+ * The harness entry every in-page engine shares (the worker, node inside a WebContainer, and
+ * plain Node for the lab check): grade one lab's test file against the learner's file, from
+ * sources, and return the one result format.
+ * Browser-safe: no Node imports here.
+ */
+import { forbiddenImport } from '../learner-imports.ts';
+import { buildResult, cleanMessage, failedRun, type Engine, type GradeResult, type LabInfo } from '../result.ts';
+import { createCollector } from './collector.ts';
+import { createExpect } from './expect.ts';
+import { errorMessage, frameLocator } from './errors.ts';
+import { createModuleLoader } from './modules.ts';
+import { runTree } from './run-tests.ts';
+import { DEFAULT_HOOK_TIMEOUT_MS, DEFAULT_TEST_TIMEOUT_MS } from '../timeouts.ts';
+import { CompileError } from './transpile.ts';
+import { createVitestShim } from './vitest-shim.ts';
+
+export const TEST_FILE = 'grade.test.ts';
+export const LEARNER_FILE = 'learner.ts';
+export const REFERENCE_FILE = 'reference.ts';
+
+export interface HarnessInput {
+  lab: LabInfo;
+  engine: Engine;
+  /** The lab folder's files by name: grade.test.ts, reference.ts, learner.ts, extra files. */
+  files: Readonly<Record<string, string>>;
+  /** labs/kit/*.ts by file name ("index.ts", "random.ts", ...). */
+  kit: Readonly<Record<string, string>>;
+  /** Packages lab code may import, by specifier ('fast-check'). 'vitest' is the harness's own. */
+  packages: Readonly<Record<string, unknown>>;
+  /** Defaults to vitest's 5 s; pass testTimeoutFor(lab time limit) to match the CLI engine. */
+  testTimeoutMs?: number;
+  /** Defaults to the test timeout when that is given (as in the CLI engine), else vitest's 10 s. */
+  hookTimeoutMs?: number;
+}
+
+export async function runLab(input: HarnessInput): Promise<GradeResult> {
+  const { lab, engine } = input;
+  const missing = [TEST_FILE, REFERENCE_FILE, LEARNER_FILE].filter((f) => input.files[f] === undefined);
+  if (missing.length) return failedRun(lab, engine, 'error', `missing lab file(s): ${missing.join(', ')}`);
+  const forbidden = forbiddenImport(input.files[LEARNER_FILE]!, LEARNER_FILE);
+  if (forbidden) return failedRun(lab, engine, 'error', forbidden);
+
+  // The repository's layout, so a test's '../../kit' and './learner' resolve as under vitest.
+  const labDir = `labs/${lab.id}`;
+  const files: Record<string, string> = {};
+  for (const [name, source] of Object.entries(input.kit)) files[`labs/kit/${name}`] = source;
+  for (const [name, source] of Object.entries(input.files)) files[`${labDir}/${name}`] = source;
+  const displayName = (path: string): string =>
+    path.startsWith(`${labDir}/`) ? path.slice(labDir.length + 1) : path.replace(/^labs\//, '');
+  const locate = frameLocator(Object.keys(input.files));
+
+  const collector = createCollector(input.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS);
+  const expect = createExpect();
+  const loader = createModuleLoader({
+    files,
+    packages: { ...input.packages, vitest: createVitestShim(collector, expect) },
+    displayName,
+  });
+
+  try {
+    loader.load(`${labDir}/${TEST_FILE}`);
+    await collector.collect();
+  } catch (e) {
+    return failedRun(lab, engine, 'error', loadErrorMessage(e, locate));
+  } finally {
+    collector.close();
+  }
+  const raw = await runTree(collector.root, {
+    expect,
+    hookTimeoutMs: input.hookTimeoutMs ?? input.testTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
+    locate,
+  });
+  return buildResult(lab, engine, raw);
+}
+
+/** "learner.ts:3:14: Unexpected token" for a compile error; "learner.ts:3: Error: boom" when loading threw. */
+function loadErrorMessage(e: unknown, locate: (stack: string) => string | undefined): string {
+  if (e instanceof CompileError) return cleanMessage(e.message);
+  const message = errorMessage(e);
+  const at = e instanceof Error && typeof e.stack === 'string' ? locate(e.stack) : undefined;
+  return at ? `${at}: ${message}` : message;
+}
