@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkSubset } from '../../src/cli/check/subset.ts';
 import { checkDocs } from '../../src/cli/check/docs.ts';
 import { compareEngines } from '../../src/grading/compare.ts';
-import { buildResult } from '../../src/grading/result.ts';
+import { buildResult, failedRun } from '../../src/grading/result.ts';
+import { judgeMutant, mutantBug } from '../../src/cli/check/mutants.ts';
 
 const opts = { taskIds: ['header', 'names'], labFiles: ['wire.ts'] };
 const messages = (src: string) => checkSubset(src, 'grade.test.ts', opts).problems.map((p) => `${p.line}:${p.col} ${p.message}`);
@@ -101,5 +102,29 @@ describe('engine comparison', () => {
       'cli vs worker: test "t > b" missing from worker',
       'cli vs worker: test "t > c" missing from cli',
     ]);
+  });
+});
+
+describe('mutant verdicts', () => {
+  const lab = { id: 'd/x', version: 1, tasks: [{ id: 't', title: 'T', points: 3 }] };
+  const graded = (...statuses: ('pass' | 'fail')[]) =>
+    buildResult(lab, 'cli', statuses.map((status, i) => ({ path: ['t', `test ${i}`], status })));
+  it('passes a mutant killed by two tests that passes another', () => {
+    expect(judgeMutant('m', 'cli', graded('fail', 'fail', 'pass'))).toEqual({ kills: 2, passes: 1, problems: [], warnings: [] });
+  });
+  it('fails a survivor, a mutant broken everywhere, and one that does not run; warns of a single kill', () => {
+    expect(judgeMutant('m', 'cli', graded('pass', 'pass', 'pass')).problems).toEqual(['mutant m survives in the cli engine: 3/3, no test catches its bug']);
+    expect(judgeMutant('m', 'cli', graded('fail', 'fail', 'fail')).problems).toEqual(['mutant m passes no test in the cli engine: a mutant broken everywhere proves nothing']);
+    expect(judgeMutant('m', 'worker', failedRun(lab, 'worker', 'error', 'learner.ts:1:1: Unexpected token')).problems).toEqual([
+      'mutant m does not run in the worker engine (error): learner.ts:1:1: Unexpected token',
+    ]);
+    const single = judgeMutant('m', 'cli', graded('fail', 'pass', 'pass'));
+    expect(single.problems).toEqual([]);
+    expect(single.warnings).toEqual(['mutant m is killed by one test only in the cli engine']);
+  });
+  it('says what each mutant\'s bug is on its first line', () => {
+    expect(mutantBug('// Bug: the carry is dropped\nexport {}')).toBe('the carry is dropped');
+    expect(mutantBug('/** the carry is dropped */')).toBeNull();
+    expect(mutantBug('// Bug:\n')).toBeNull();
   });
 });

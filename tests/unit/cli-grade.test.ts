@@ -124,14 +124,28 @@ describe('class grading', () => {
 
 describe('lab check', () => {
   it('passes the fixture lab, with the worker harness agreeing', { timeout: 180_000 }, async () => {
-    const res = await checkLab(lab);
+    const res = await checkLab(lab, { minMutants: 2 });
     expect(res.problems).toEqual([]);
-    expect(res.summary).toBe('reference 3/3, starter 0/3, cli = worker');
+    expect(res.summary).toBe('reference 3/3, starter 0/3, cli = worker, 2 mutants');
+    expect(res.mutants).toEqual([
+      '01-odd-byte-as-low-byte: cli 1/3, killed by 2 of 3 tests; worker 1/3, killed by 2 of 3 tests',
+      '02-empty-input-not-complemented: cli 2/3, killed by 1 of 3 tests; worker 2/3, killed by 1 of 3 tests',
+    ]);
+    expect(res.warnings).toEqual([
+      'mutant 02-empty-input-not-complemented is killed by one test only in the cli engine',
+      'mutant 02-empty-input-not-complemented is killed by one test only in the worker engine',
+    ]);
+  });
+  it('asks for at least 8 mutants', { timeout: 180_000 }, async () => {
+    const res = await checkLab(lab);
+    expect(res.problems).toEqual(['2 mutant(s) in mutants/; a lab needs at least 8, one realistic learner bug each']);
   });
   it('names every flaw of a flawed lab', { timeout: 180_000 }, async () => {
     const flawed = loadLab(join(PROJECT_ROOT, 'tests/fixtures/labs/broken/flawed-checksum'));
     const res = await checkLab(flawed);
     const text = res.problems.join('\n');
+    expect(text).toMatch(/^mutant 01-fold-once survives in the cli engine: 3\/5, no test catches its bug$/m);
+    expect(text).toMatch(/^mutants\/02-unsaid.ts: its first line must be "\/\/ Bug: <what the bug is>"$/m);
     expect(text).toMatch(/hints.md: no "## checksum" section/);
     expect(text).toMatch(/hints.md: "## not-a-task" is not a task id/);
     expect(text).toMatch(/grade.test.ts:13:3: it.each is not in the lab-test subset/);
@@ -145,7 +159,7 @@ describe('lab check', () => {
 });
 
 describe('new', () => {
-  it('scaffolds a lab that passes the whole check', { timeout: 180_000 }, async () => {
+  it('scaffolds a lab that passes the whole check once it has its mutants', { timeout: 180_000 }, async () => {
     // Inside the project (under node_modules/.cache), so the type-check finds vitest's types.
     mkdirSync(join(PROJECT_ROOT, 'node_modules', '.cache'), { recursive: true });
     const root = join(mkdtempSync(join(PROJECT_ROOT, 'node_modules', '.cache', 'netlabs-new-')), 'labs');
@@ -155,8 +169,12 @@ describe('new', () => {
     expect(scaffold('demo/fresh-lab', root)).toBe(1); // never overwrites
     expect(scaffold('Bad/Name', root)).toBe(2);
     const fresh = loadLab(join(root, 'demo', 'fresh-lab'));
-    const res = await checkLab(fresh);
+    const res = await checkLab(fresh, { minMutants: 1 });
+    const unfinished = await checkLab(fresh);
     rmSync(dirname(root), { recursive: true, force: true });
     expect(res.problems).toEqual([]);
+    expect(res.mutants).toEqual(['01-odd-byte-as-low-byte: cli 1/3, killed by 2 of 3 tests; worker 1/3, killed by 2 of 3 tests']);
+    // A fresh scaffold is not a lab until its author writes the mutants.
+    expect(unfinished.problems).toEqual(['1 mutant(s) in mutants/; a lab needs at least 8, one realistic learner bug each']);
   });
 });

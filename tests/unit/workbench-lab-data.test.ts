@@ -32,6 +32,8 @@ describe('lab data of every lab', () => {
     it(`${lab.meta.id}: files, instructions and hints for every task`, { timeout: 30_000 }, async () => {
       const data = await buildLabData(lab);
       expect(Object.keys(data.files).sort()).toEqual(['grade.test.ts', 'reference.ts', 'starter.ts', ...lab.meta.files].sort());
+      // Instructor mutants stay out of the page: they would hand a learner the bugs the tests look for.
+      expect(JSON.stringify(data)).not.toContain('// Bug:');
       expect(data.meta).toMatchObject({ id: lab.meta.id, version: lab.meta.version, runtime: lab.meta.runtime, time_limit_ms: lab.meta.time_limit_ms });
       expect(data.instructions).toMatch(/<h4/);
       expect(data.instructions).not.toMatch(/<h[12][\s>]/);

@@ -6,10 +6,13 @@
  * - the reference scores 100% and the starter 0 on every task, in the CLI engine;
  * - every task has tests, every test a task, and task points equal the sum of test points;
  * - the worker harness (for worker labs) agrees with the CLI engine on both files;
- * - the reference's tests take at most half the lab's time limit.
+ * - the reference's tests take at most half the lab's time limit;
+ * - every instructor mutant (mutants/*.ts, at least MIN_MUTANTS) scores below 100% in every
+ *   engine the lab runs in, and passes at least one test.
  */
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { basename, join, relative } from 'node:path';
 import { labDirs, loadLab, findLab, PROJECT_ROOT, type Lab } from '../../catalog/catalog-fs.ts';
 import type { GradeResult } from '../../grading/result.ts';
 import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
@@ -18,12 +21,29 @@ import { checkDocs } from '../check/docs.ts';
 import { typecheckLab } from '../check/typecheck.ts';
 import { compareEngines } from '../../grading/compare.ts';
 import { gradeWithHarnessLimited } from '../../grading/engines/node/thread-fs.ts';
+import { judgeMutant, MIN_MUTANTS, mutantFiles, mutantSetProblems } from '../check/mutants.ts';
 
 export type HarnessGrade = (labDir: string, learnerPath: string) => Promise<GradeResult>;
 
-export interface LabCheck { id: string; problems: string[]; summary: string; seconds: number }
+export interface LabCheck {
+  id: string;
+  problems: string[];
+  /** Weaknesses that do not fail the check (a mutant killed by one test only). */
+  warnings: string[];
+  summary: string;
+  /** One line per mutant: its name and how many tests kill it in each engine. */
+  mutants: string[];
+  seconds: number;
+}
 
-export async function checkLab(lab: Lab, harness: HarnessGrade = gradeWithHarnessLimited): Promise<LabCheck> {
+export interface CheckOptions {
+  harness?: HarnessGrade;
+  /** Fewer mutants than this fail the check (MIN_MUTANTS; tests of the check's rules set it). */
+  minMutants?: number;
+}
+
+export async function checkLab(lab: Lab, opts: CheckOptions = {}): Promise<LabCheck> {
+  const harness = opts.harness ?? gradeWithHarnessLimited;
   const started = Date.now();
   const { meta, dir } = lab;
   const rel = relative(PROJECT_ROOT, dir);
@@ -75,8 +95,42 @@ export async function checkLab(lab: Lab, harness: HarnessGrade = gradeWithHarnes
     }
     engines = 'cli = worker';
   }
-  const summary = `reference ${r.score}/${r.max_score}, starter ${s.score}/${s.max_score}, ${engines}`;
-  return { id: meta.id, problems, summary, seconds: (Date.now() - started) / 1000 };
+  const files = mutantFiles(dir);
+  problems.push(...mutantSetProblems(files, opts.minMutants ?? MIN_MUTANTS));
+  const warnings: string[] = [];
+  const mutants = await inPool(files, availableParallelism(), async (file) => {
+    const name = basename(file, '.ts');
+    const cli = (await gradeWithVitest(lab, file)).result;
+    const graded: [string, GradeResult][] = [['cli', cli]];
+    if (meta.runtime === 'worker') {
+      const w = await harness(dir, file);
+      graded.push(['worker', w]);
+      problems.push(...compareEngines(cli, w).map((p) => `mutant ${name}: ${p}`));
+    }
+    const counts = graded.map(([engine, res]) => {
+      const v = judgeMutant(name, engine, res);
+      problems.push(...v.problems);
+      warnings.push(...v.warnings);
+      return `${engine} ${res.score}/${res.max_score}, killed by ${v.kills} of ${res.tests.length} tests`;
+    });
+    return `${name}: ${counts.join('; ')}`;
+  });
+  const summary = `reference ${r.score}/${r.max_score}, starter ${s.score}/${s.max_score}, ${engines}, ${files.length} mutants`;
+  return { id: meta.id, problems, warnings, summary, mutants, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Maps `items` through `work`, at most `size` at a time, keeping their order. */
+async function inPool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, lane));
+  return out;
 }
 
 export async function check(ref: string | undefined): Promise<number> {
@@ -90,6 +144,7 @@ export async function check(ref: string | undefined): Promise<number> {
   }
   for (const p of loadProblems) console.log(`FAIL ${p}`);
   let failed = loadProblems.length;
+  const started = Date.now();
   for (const lab of labs) {
     const res = await checkLab(lab);
     if (res.problems.length === 0) console.log(`ok   ${res.id}: ${res.summary} (${res.seconds.toFixed(1)} s)`);
@@ -97,8 +152,11 @@ export async function check(ref: string | undefined): Promise<number> {
       failed++;
       for (const p of res.problems) console.log(`FAIL ${res.id}: ${p}`);
     }
+    for (const m of res.mutants) console.log(`       mutant ${m}`);
+    for (const w of res.warnings) console.log(`warn ${res.id}: ${w}`);
   }
   const total = labs.length + loadProblems.length;
-  console.log(failed ? `\n${failed} of ${total} lab(s) failed the check.` : `\nAll ${total} lab(s) pass the check.`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(failed ? `\n${failed} of ${total} lab(s) failed the check (${seconds} s).` : `\nAll ${total} lab(s) pass the check (${seconds} s).`);
   return failed ? 1 : 0;
 }

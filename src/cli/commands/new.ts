@@ -1,6 +1,6 @@
 /** Scaffolds a lab that passes the schema and the check: a place to start writing, not a lab. */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { LABS_DIR, PROJECT_ROOT } from '../../catalog/catalog-fs.ts';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -63,6 +63,15 @@ export function checksum(bytes: Uint8Array): number {
   return ~sum & 0xffff;
 }
 `,
+    'mutants/01-odd-byte-as-low-byte.ts': `// Bug: an odd last byte is added as the low byte of its word; RFC 1071 pads it with a zero byte after it.
+/** RFC 1071 Internet checksum of \`bytes\`. */
+export function checksum(bytes: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < bytes.length; i += 2) sum += i + 1 < bytes.length ? (bytes[i]! << 8) | bytes[i + 1]! : bytes[i]!;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+`,
     'grade.test.ts': `import { expect } from 'vitest';
 import { task, vectors, graded, forAll, fc } from '../../kit';
 import * as learner from './learner';
@@ -85,7 +94,10 @@ task('checksum', () => {
 });
 `,
   };
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   const rel = relative(PROJECT_ROOT, dir);
   console.log(`Created ${rel}/ with ${Object.keys(files).join(', ')}.
 Next: edit the files, then run  npm run lab -- check ${id}`);
