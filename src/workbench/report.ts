@@ -25,7 +25,7 @@ export interface RunInfo {
 /** How many failing tests of a report show their message without a click. */
 const OPEN_MESSAGES = 4;
 
-const ICON: Record<string, string> = { pass: '✓', fail: '✗', error: '!', timeout: '⧗', skip: '–' };
+const ICON: Record<string, string> = { pass: '✓', fail: '✗', error: '!', timeout: '◷', skip: '–' };
 const WORD: Record<string, string> = { pass: 'passed', fail: 'failed', error: 'error', timeout: 'timed out', skip: 'skipped' };
 
 /** A few words for the status line next to Run. */
@@ -114,7 +114,7 @@ function banner(r: GradeResult, actions: ReportActions, info: RunInfo): HTMLElem
     );
   } else if (r.status === 'timeout') {
     el.append(
-      h('p', { class: 'wb-banner__title' }, h('span', { 'aria-hidden': 'true' }, '⧗ '), 'Stopped: the tests ran out of time.'),
+      h('p', { class: 'wb-banner__title' }, h('span', { 'aria-hidden': 'true' }, `${ICON.timeout} `), 'Stopped: the tests ran out of time.'),
       h('p', {}, linkify(r.message ?? 'The run was stopped.', actions)),
       h('p', {}, 'Look for a loop that never ends (a pointer that points back, an index that never advances). Nothing was lost: edit and run again.'),
     );
