@@ -419,6 +419,24 @@ task('names', () => {
     }
   });
 
+  it('counts the final zero when decoding: a 255-octet name reads, a 256-octet one is name-too-long', () => {
+    // RFC 1035 §3.1: label octets and length octets, the final zero included, are 255 or less.
+    const label = (n: number) => [n, ...new Array<number>(n).fill(0x61)];
+    const head = [...label(63), ...label(63), ...label(63)]; // 192 octets
+    const a63 = ['a'.repeat(63), 'a'.repeat(63), 'a'.repeat(63)];
+    const cases = [
+      { what: '255 octets in place', bytes: [...head, ...label(61), 0], offset: 0, want: { ok: true, value: { name: [...a63, 'a'.repeat(61)].join('.'), next: 255 } } },
+      { what: '256 octets in place', bytes: [...head, ...label(62), 0], offset: 0, want: dnsError('name-too-long') },
+      // the name at 193 ends with a pointer to the 193-octet name at 0
+      { what: '255 octets through a pointer', bytes: [...head, 0, ...label(61), 0xc0, 0], offset: 193, want: { ok: true, value: { name: ['a'.repeat(61), ...a63].join('.'), next: 257 } } },
+      { what: '256 octets through a pointer', bytes: [...head, 0, ...label(62), 0xc0, 0], offset: 193, want: dnsError('name-too-long') },
+    ];
+    for (const c of cases) {
+      const got = outcome(() => learner.decodeName(Uint8Array.from(c.bytes), c.offset));
+      expect({ case: c.what, outcome: got }).toEqual({ case: c.what, outcome: c.want });
+    }
+  });
+
   it('agrees with the reference on generated names', () => {
     forAll(arbName, (name) => {
       agreeBytes(`encodeName(${JSON.stringify(name)})`, (m) => m.encodeName(name));
@@ -497,6 +515,56 @@ task('records', () => {
     };
     const decoded = reference.decodeMessage(learner.encodeMessage(msg, { compress: false }));
     expect(decoded.answers[0]?.data).toEqual(['', long.slice(0, 255), long.slice(255, 510), long.slice(510), 'end']);
+  });
+
+  it('splits TXT strings at exactly 255 bytes, byte for byte', () => {
+    // RFC 1035 §3.3: a <character-string> is one length octet and at most 255 octets after it.
+    const msg: DnsMessage = {
+      id: 8, flags: { ...NO_FLAGS, qr: true }, rcode: 0, questions: [], authorities: [], additionals: [],
+      answers: [{ name: '.', type: 'TXT', class: 1, ttl: 60, data: ['a'.repeat(255), 'b'.repeat(256)] }],
+    };
+    const rdata = concat('ff', '61'.repeat(255), 'ff', '62'.repeat(255), '01 62'); // 514 = 0x0202 bytes
+    const want = concat('0008 8000 0000 0001 0000 0000', '00 0010 0001 0000003c 0202', rdata);
+    same(hex(learner.encodeMessage(msg, { compress: false })), hex(want), "encodeMessage(TXT ['a' x 255, 'b' x 256])");
+  });
+
+  it('agrees with the reference on TXT strings around 255 and 510 bytes', () => {
+    const length = fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 253, max: 257 }), fc.integer({ min: 508, max: 512 }));
+    const str = fc.tuple(length, fc.integer({ min: 0x20, max: 0xff })).map(([n, c]) => String.fromCharCode(c).repeat(n));
+    forAll(fc.array(str, { minLength: 1, maxLength: 3 }), (data) => {
+      const msg: DnsMessage = {
+        id: 8, flags: { ...NO_FLAGS, qr: true }, rcode: 0, questions: [], authorities: [], additionals: [],
+        answers: [{ name: 'txt.lab.test', type: 'TXT', class: 1, ttl: 60, data }],
+      };
+      agreeBytes(`encodeMessage(TXT of lengths ${data.map((d) => d.length).join(', ')})`, (m) => m.encodeMessage(msg));
+    });
+  });
+
+  it('writes AAAA addresses in RFC 5952 text: of two equally long zero runs, the first becomes ::', () => {
+    const aaaa = (groups: string) => concat('1234 8180 0000 0001 0000 0000', '00 001c 0001 0000003c 0010', groups);
+    const cases = [
+      // RFC 5952 §4.2.3: runs of equal length, the first is shortened (its own example)
+      { groups: '2001 0db8 0000 0000 0001 0000 0000 0001', want: '2001:db8::1:0:0:1' },
+      { groups: '0000 0000 0001 0000 0000 0001 0000 0000', want: '::1:0:0:1:0:0' },
+      // §4.2.3: the longest run is shortened, even when it comes last
+      { groups: '2001 0000 0000 0001 0000 0000 0000 0001', want: '2001:0:0:1::1' },
+      // §4.2.2: one zero group alone is never ::
+      { groups: '2001 0db8 0000 0001 0001 0001 0001 0001', want: '2001:db8:0:1:1:1:1:1' },
+      { groups: '0000 0000 0000 0000 0000 0000 0000 0000', want: '::' },
+    ];
+    for (const c of cases) {
+      const got = outcome(() => learner.decodeMessage(aaaa(c.groups)).answers[0]?.data);
+      expect({ groups: c.groups, got }).toEqual({ groups: c.groups, got: { ok: true, value: c.want } });
+    }
+  });
+
+  it('agrees with the reference on AAAA records full of zero groups', () => {
+    const group = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: u16 });
+    forAll(fc.array(group, { minLength: 8, maxLength: 8 }), (groups) => {
+      const rdata = Uint8Array.from(groups.flatMap((g) => [g >> 8, g & 0xff]));
+      const b = concat('1234 8180 0000 0001 0000 0000', '00 001c 0001 0000003c 0010', rdata);
+      agree(`decodeMessage(${hex(b)})`, (m) => m.decodeMessage(b));
+    });
   });
 
   it('refuses records it cannot encode ("bad-value")', () => {
@@ -591,6 +659,46 @@ task('compression', () => {
     expect(bytes.length).toBe(reference.encodeMessage(msg).length);
     expect(hex(bytes.subarray(17000))).toBe(hex(reference.encodeMessage(msg).subarray(17000)));
   });
+
+  it('records a suffix written at offset 0x3FFF, but not one written at 0x4000', () => {
+    // RFC 1035 §4.1.4: a pointer's OFFSET has 14 bits, so 0x3FFF is the last offset it can hold.
+    // 12 header bytes, a root owner, 10 bytes of fields, then padding: the next owner is at 23 + padding.
+    const at = (offset: number): DnsMessage => ({
+      id: 11, flags: { ...NO_FLAGS, qr: true }, rcode: 0, questions: [], authorities: [], additionals: [],
+      answers: [
+        { name: '.', type: 'TYPE65280', class: 1, ttl: 60, data: new Uint8Array(offset - 23) },
+        { name: 'x.lab.test', type: 'A', class: 1, ttl: 60, data: '192.0.2.1' },
+        { name: 'x.lab.test', type: 'A', class: 1, ttl: 60, data: '192.0.2.2' },
+      ],
+    });
+    const full = '01 78 03 6c 61 62 04 74 65 73 74 00';
+    const fields = (last: string) => `0001 0001 0000003c 0004 c0 00 02 ${last}`;
+    const cases = [
+      { offset: 0x3fff, tail: concat(full, fields('01'), 'ff ff', fields('02')) }, // 0xC000 | 0x3FFF
+      { offset: 0x4000, tail: concat(full, fields('01'), full, fields('02')) }, // no pointer can reach it
+    ];
+    for (const c of cases) {
+      const bytes = learner.encodeMessage(at(c.offset));
+      same(hex(bytes.subarray(c.offset)), hex(c.tail), `the names written from offset 0x${c.offset.toString(16)}`);
+      expect(bytes.length).toBe(c.offset + c.tail.length);
+    }
+  });
+
+  it('encodes names across offset 0x4000 so that they decode back', () => {
+    // Names start at 0x3ff0 and go on past 0x4000, in owners and in RDATA.
+    const msg: DnsMessage = {
+      id: 12, flags: { ...NO_FLAGS, qr: true, aa: true }, rcode: 0, questions: [], authorities: [], additionals: [],
+      answers: [
+        { name: '.', type: 'TYPE65280', class: 1, ttl: 60, data: new Uint8Array(0x3ff0 - 23).fill(0x5a) },
+        { name: 'x.lab.test', type: 'CNAME', class: 1, ttl: 60, data: 'y.lab.test' },
+        { name: 'y.lab.test', type: 'MX', class: 1, ttl: 60, data: { preference: 10, exchange: 'mail.y.lab.test' } },
+        { name: 'mail.y.lab.test', type: 'A', class: 1, ttl: 60, data: '192.0.2.25' },
+        { name: 'new.example', type: 'NS', class: 1, ttl: 60, data: 'ns.new.example' },
+        { name: 'ns.new.example', type: 'A', class: 1, ttl: 60, data: '192.0.2.53' },
+      ],
+    };
+    same(outcome(() => reference.decodeMessage(learner.encodeMessage(msg))), { ok: true, value: msg }, 'reference.decodeMessage(your encodeMessage(msg))');
+  });
 });
 
 // =============================================================================================
@@ -654,6 +762,7 @@ task('edns', () => {
 task('malformed', () => {
   const header = (qd: number, an: number) => `1234 8180 ${qd.toString(16).padStart(4, '0')} ${an.toString(16).padStart(4, '0')} 0000 0000`;
   const question = '03 777777 04 74657374 00 0001 0001'; // www.test A IN, at offset 12
+  const l63 = '3f' + '61'.repeat(63); // a label of 63 'a's
   vectors(
     [
       { name: 'a question cut before its class: truncated', bytes: concat(header(1, 0), '03 777777 04 74657374 00 0001 00'), want: 'truncated' },
@@ -664,6 +773,9 @@ task('malformed', () => {
       { name: 'a CNAME cut at the end of its RDATA and of the message: bad-rdata', bytes: concat(header(1, 1), question, 'c00c 0005 0001 00000e10 0003 036162'), want: 'bad-rdata' },
       { name: 'an MX with bytes left over in its RDATA: bad-rdata', bytes: concat(header(1, 1), question, 'c00c 000f 0001 00000e10 0006 000a c00c 0000'), want: 'bad-rdata' },
       { name: 'bytes after the last record: trailing-bytes', bytes: concat(UB_TXT, '00'), want: 'trailing-bytes' },
+      // RFC 1035 §3.1: 255 octets at most, the final zero included; 3 x 64 + 63 + 1 = 256.
+      { name: 'a question name of 256 octets: name-too-long', bytes: concat(header(1, 0), l63, l63, l63, '3e', '61'.repeat(62), '00 0001 0001'), want: 'name-too-long' },
+      { name: 'a question name too long and cut short: name-too-long, not truncated', bytes: concat(header(1, 0), l63, l63, l63, '3f 6161'), want: 'name-too-long' },
     ],
     (row) => {
       expect(outcome(() => learner.decodeMessage(row.bytes))).toEqual(dnsError(row.want));

@@ -275,6 +275,39 @@ task('cubic', () => {
     expectClose(cc.wEst, 12 + 1 / 12, 'wEst');
   });
 
+  // RFC 9438 §4.2 (and §4.8): an epoch that starts with cwnd above W_max sets W_max = cwnd and
+  // K = 0. Two losses at the floor get there: fast convergence puts W_max at 2.1·1.7/2 = 1.785
+  // while the window stays at its minimum of 2.
+  const belowFloor = (cc: { onLoss(): void }, clock: VirtualClock, rttMs: number): void => {
+    cc.onLoss(); // cwnd 3 → W_max 3, cwnd 2.1
+    clock.advance(rttMs); // the recovery period is over: the next loss is a new congestion event
+    cc.onLoss(); // 2.1 < W_max: W_max 1.785, cwnd max(1.47, 2) = 2
+    clock.advance(rttMs);
+  };
+  it('an epoch that starts above W_max takes W_max = cwnd and K = 0', () => {
+    const { clock, cc } = cubicAt({ rttMs: 10, initialCwnd: 3 });
+    belowFloor(cc, clock, 10);
+    expectClose(cc.wMax, 1.785, 'W_max after the second loss');
+    cc.onAck();
+    expect([cc.wMax, cc.k]).toEqual([2, 0]);
+  });
+  it('and then grows from that W_max: the window 3 s later agrees with the reference', () => {
+    // A long RTT keeps W_est low, so the cubic curve (which starts at W_max) sets the window.
+    const { clock, cc } = cubicAt({ rttMs: 300, initialCwnd: 3 });
+    const rClock = new VirtualClock();
+    const ref = new reference.Cubic({ rttMs: 300, initialCwnd: 3, clock: rClock });
+    belowFloor(cc, clock, 300);
+    belowFloor(ref, rClock, 300);
+    for (let t = 0; t < 3000; t += 300) {
+      cc.onAck(2);
+      ref.onAck(2);
+      clock.advance(300);
+      rClock.advance(300);
+    }
+    expect(ref.region).toBe('convex'); // K = 0: the curve rises from W_max at once
+    expectClose(cc.cwnd, ref.cwnd, 'cwnd after 3 s of ACKs');
+  });
+
   it('never goes below two segments', () => {
     const { clock, cc } = cubicAt({ rttMs: 10, initialCwnd: 3 });
     for (let i = 0; i < 4; i++) { cc.onLoss(); clock.advance(10); }

@@ -1,4 +1,4 @@
-// Bug: AD and CD are swapped in byte 3 (RFC 4035 3.2: AD is bit 0x20, CD is bit 0x10), both when writing and when reading.
+// Bug: AD and CD are swapped in byte 3 (RFC 2535 6.1: byte 3 holds RA, Z, AD, CD as bits 0x80, 0x40, 0x20, 0x10), both when writing and when reading.
 /**
  * DNS message codec: the reference implementation.
  *

@@ -1,4 +1,4 @@
-// Bug: next is overwritten at every pointer, not fixed at the first one, so a name that jumps twice reports where its last pointer sits (RFC 1035 4.1.4: the name ends where its first pointer is).
+// Bug: next is overwritten at every pointer, not fixed at the first one, so a name that jumps twice reports where its last pointer sits (the name as it sits ends after its first pointer; later jumps land elsewhere in the message).
 /**
  * DNS message codec: the reference implementation.
  *

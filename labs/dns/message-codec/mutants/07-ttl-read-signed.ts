@@ -1,4 +1,4 @@
-// Bug: a 32-bit field is read with << 24, a signed shift, so a TTL or SOA number of 2^31 or more comes out negative (RFC 1035 3.2.1: TTL is an unsigned 32-bit integer).
+// Bug: a 32-bit field is read with << 24, a signed shift, so a TTL or SOA number of 2^31 or more comes out negative (RFC 1035 4.1.3 and RFC 2181 8: the TTL is an unsigned 32-bit number).
 /**
  * DNS message codec: the reference implementation.
  *
