@@ -155,6 +155,19 @@ task('packet-number', () => {
     expect(outcome(() => learner.decodePacketNumber(5n, 0x100n, 8))).toEqual({ ok: false, error: 'QuicRangeError', code: 'out-of-range' });
   });
 
+  // RFC 9000 A.3: pn_hwin = pn_win / 2, and the window around expected_pn is
+  // (expected − pn_hwin, expected + pn_hwin]. One test per edge, each one value inside it.
+  it('keeps a value at the top edge of the window: 0x90 after 0x10f is 0x190', () => {
+    // expected 0x110; 0x190 = expected + 0x80 is still inside, so it is not moved down.
+    expect(learner.decodePacketNumber(0x10fn, 0x90n, 8)).toBe(0x190n);
+    expect(learner.decodePacketNumber(0x10fn, 0x91n, 8)).toBe(0x91n);
+  });
+  it('keeps a value just above the bottom edge: 0x71 after 0x1ef is 0x171', () => {
+    // expected 0x1f0; 0x171 = expected − 0x7f is inside, 0x170 = expected − 0x80 is not.
+    expect(learner.decodePacketNumber(0x1efn, 0x71n, 8)).toBe(0x171n);
+    expect(learner.decodePacketNumber(0x1efn, 0x70n, 8)).toBe(0x270n);
+  });
+
   graded('a receiver decodes what a sender encoded (generated packet numbers)', 3, () => {
     const arb = fc
       .tuple(fc.bigInt({ min: 0n, max: (1n << 62n) - (1n << 33n) }), fc.bigInt({ min: 1n, max: 1n << 31n }), fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }))
