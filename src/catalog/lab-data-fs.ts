@@ -93,19 +93,7 @@ export async function buildLabData(lab: Lab): Promise<LabData> {
     hints.push({ task: task.id, hints: await Promise.all(list.map(async (h, i) => fitHtml(await render(h), `${prefix}-h-${task.id}-${i + 1}`, 3))) });
   }
   return {
-    meta: {
-      id: meta.id,
-      version: meta.version,
-      title: meta.title,
-      chapter: meta.chapter,
-      summary: meta.summary,
-      difficulty: meta.difficulty,
-      minutes: meta.minutes,
-      runtime: meta.runtime,
-      time_limit_ms: meta.time_limit_ms,
-      tasks: meta.tasks.map((t) => ({ id: t.id, title: t.title, points: t.points })),
-      files: [...meta.files],
-    },
+    meta: { ...meta, tasks: meta.tasks.map((t) => ({ ...t })), files: [...meta.files] },
     files,
     instructions,
     hints,

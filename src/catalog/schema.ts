@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { DEFAULT_TEST_TIME_LIMIT_MS } from '../grading/timeouts.ts';
 
 /** A task id or a lab slug: lowercase words joined by hyphens. */
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens');
@@ -25,6 +26,11 @@ export const labSchema = z
     runtime: z.enum(['worker', 'node']),
     /** Wall-clock budget for one grade; the CLI and the page stop the run after it. */
     time_limit_ms: z.number().int().min(1000).max(120_000),
+    /**
+     * A test's own limit: one running longer is stopped and marked `timeout`, the rest of its
+     * task is not run, and the other tasks are still graded.
+     */
+    test_time_limit_ms: z.number().int().min(100).max(60_000).default(DEFAULT_TEST_TIME_LIMIT_MS),
     tasks: z.array(taskSchema).min(1),
     /** Extra files of the lab folder the learner may read (shown as read-only tabs). */
     files: z.array(z.string().regex(/^[\w.-]+\.ts$/)).default([]),

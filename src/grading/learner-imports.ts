@@ -7,6 +7,8 @@
  * determined cheat can still tamper with shared globals. Marks that count need hidden tests and
  * a look at the code (see the guide, "Grading a class").
  */
+import { LEARNER_FILE } from './lab-files.ts';
+
 const FORBIDDEN = [/^vitest(\/|$)/, /^@vitest\//, /^chai(\/|$)/, /^@?jest(\/|-|$)/, /^expect$/];
 
 const SPECIFIERS = [
@@ -18,7 +20,7 @@ const SPECIFIERS = [
 ];
 
 /** "learner.ts:3:1: ..." for the first forbidden import, or null. */
-export function forbiddenImport(source: string, fileName = 'learner.ts'): string | null {
+export function forbiddenImport(source: string, fileName = LEARNER_FILE): string | null {
   for (const pattern of SPECIFIERS) {
     for (const m of source.matchAll(pattern)) {
       const spec = m[1]!;

@@ -4,6 +4,7 @@
  * Browser-safe: no Node imports here.
  */
 import { parsePoints } from '../../labs/kit/points.ts';
+import { TIMED_OUT, timeoutWording } from './timeouts.ts';
 
 export const RESULT_VERSION = 3;
 
@@ -46,7 +47,8 @@ export interface GradeResult {
 export interface RawTest {
   /** Describe titles then the test title; the first is the task id. */
   path: string[];
-  status: 'pass' | 'fail' | 'skip';
+  /** 'timeout': the engine stopped the test from outside (see supervise.ts). */
+  status: 'pass' | 'fail' | 'skip' | 'timeout';
   message?: string | null;
   duration_ms?: number;
 }
@@ -89,12 +91,12 @@ export function buildResult(
     const points = taskIds.has(taskId) ? parsed.points : 0;
     // vitest (and the harness, which copies its wording) fails a test that runs out of time
     // with "Test timed out in Nms": that is a timeout, not a wrong answer.
-    const timedOut = t.status === 'fail' && !!t.message && /^Test timed out in \d+ms/.test(t.message);
+    const timedOut = t.status === 'timeout' || (t.status === 'fail' && !!t.message && TIMED_OUT.test(t.message));
     return {
       name,
       task_id: taskId,
       status: timedOut ? 'timeout' : t.status,
-      message: t.message ? t.message : null,
+      message: t.message ? ownTimeoutWording(t.message) : null,
       score: t.status === 'pass' ? points : 0,
       max_score: points,
       duration_ms: Math.round((t.duration_ms ?? 0) * 100) / 100,
@@ -132,6 +134,12 @@ export function buildResult(
 export function failedRun(lab: LabInfo, engine: Engine, status: 'error' | 'timeout', message: string): GradeResult {
   return buildResult(lab, engine, [], { status, message });
 }
+
+/** vitest's advice to raise the timeout is for test authors; learners read ours. */
+function ownTimeoutWording(message: string): string {
+  return message.replace(VITEST_TIMEOUT, (_, ms: string) => timeoutWording.testTimedOut(Number(ms)));
+}
+const VITEST_TIMEOUT = /^Test timed out in (\d+)ms\.\nIf this is a long-running test, pass a timeout value[^\n]*/;
 
 function sum(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);

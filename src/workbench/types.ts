@@ -2,28 +2,13 @@
  * What the site ships per lab (the JSON the workbench fetches when a lab is opened), and the
  * names the workbench uses. Browser-safe: no Node imports.
  */
+import type { LabMeta, LabTask } from '../catalog/schema.ts';
+import { LEARNER_FILE } from '../grading/lab-files.ts';
 import type { LabInfo } from '../grading/result.ts';
 
-export interface LabDataTask {
-  id: string;
-  title: string;
-  points: number;
-}
-
-export interface LabDataMeta {
-  id: string;
-  version: number;
-  title: string;
-  chapter: string;
-  summary: string;
-  difficulty: 'intro' | 'core' | 'stretch';
-  minutes: number;
-  runtime: 'worker' | 'node';
-  time_limit_ms: number;
-  tasks: LabDataTask[];
-  /** Extra provided files (read-only for the learner), in lab.yaml order. */
-  files: string[];
-}
+/** lab.yaml as the schema reads it: the page gets all of it (nothing in it is secret). */
+export type LabDataMeta = LabMeta;
+export type LabDataTask = LabTask;
 
 export interface LabDataHints {
   task: string;
@@ -42,7 +27,7 @@ export interface LabData {
 }
 
 /** The file the learner edits; the harness maps `./learner` to it. */
-export const LEARNER = 'learner.ts';
+export const LEARNER = LEARNER_FILE;
 
 /** Where the build puts a lab's data, relative to the site's base URL. */
 export const labDataPath = (id: string): string => `labs/${id}.json`;

@@ -559,16 +559,16 @@ export class Workbench {
     el.stop.hidden = !runner.cancel;
     el.report.setAttribute('aria-busy', 'true');
     const t0 = performance.now();
-    const limit = seconds(m.time_limit_ms);
+    const limit = seconds(m.test_time_limit_ms);
     el.state.textContent = 'Running the tests…';
     this.announce('Running the tests.');
     const tick = setInterval(() => {
-      el.state.textContent = `Running the tests… ${Math.floor((performance.now() - t0) / 1000)} s (stopped after ${limit})`;
+      el.state.textContent = `Running the tests… ${Math.floor((performance.now() - t0) / 1000)} s (a test still running after ${limit} is stopped)`;
     }, 1000);
     let result: GradeResult;
     let note: string | undefined;
     try {
-      result = await runner.grade(this.gradeFiles(), info, { timeLimitMs: m.time_limit_ms });
+      result = await runner.grade(this.gradeFiles(), info, { timeLimitMs: m.time_limit_ms, testTimeLimitMs: m.test_time_limit_ms });
     } catch (e) {
       if (e instanceof EngineUnavailableError && this.mode === 'webcontainer') {
         this.fallBack(e.message);
@@ -577,7 +577,7 @@ export class Workbench {
         // A node lab has no worker to fall back to; and a fallback that fails too must still
         // end the run with a report, never leave Run disabled.
         result = fallback && fallback !== runner
-          ? await fallback.grade(this.gradeFiles(), info, { timeLimitMs: m.time_limit_ms }).catch((err: unknown) =>
+          ? await fallback.grade(this.gradeFiles(), info, { timeLimitMs: m.time_limit_ms, testTimeLimitMs: m.test_time_limit_ms }).catch((err: unknown) =>
             failedRun(info, fallback.engine, 'error', `The grader failed: ${err instanceof Error ? err.message : String(err)}`))
           : failedRun(info, 'webcontainer', 'error', `The WebContainer is unavailable (${e.message}); this lab needs Node: grade it on the command line.`);
       } else if (e instanceof RunCancelledError) {

@@ -21,7 +21,8 @@ summary: Everything the harness must do exactly as vitest does.
 difficulty: intro
 minutes: 5
 runtime: worker
-time_limit_ms: 2000
+time_limit_ms: 5000
+test_time_limit_ms: 1000
 tasks:
   - { id: order, title: Collection order, points: 5 }
   - { id: hooks, title: Hooks and spies, points: 4 }

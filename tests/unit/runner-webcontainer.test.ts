@@ -13,6 +13,7 @@ import { EngineUnavailableError } from '../../src/grading/engines/types.ts';
 import type { RunSpec } from '../../src/grading/engines/webcontainer/harness-main.ts';
 import type { Container, ContainerFs } from '../../src/grading/engines/webcontainer/container.ts';
 import { createWebContainerRunner, type WebContainerRunnerOptions } from '../../src/grading/engines/webcontainer/runner.ts';
+import { expectPartialCredit, lab as hangLab, pageFiles, stopped } from './hang-fixture.ts';
 
 class FakeFs implements ContainerFs {
   files = new Map<string, string>();
@@ -102,16 +103,31 @@ const files = {
   'learner.ts': 'export const sum = (a: number, b: number) => a + b;\n',
 };
 
-/** A stand-in for `node harness.mjs <lab dir> <result file>` that runs the real harness on the mounted files. */
-const realHarness: Behaviour = async ([, labDir, resultFile], fs, print) => {
+/**
+ * A stand-in for `node harness.mjs <lab dir> <result file>` that runs the real harness on the
+ * mounted files; `stuck`: a test that does not finish is never given up on, as when it blocks.
+ */
+const harness = (stuck: boolean): Behaviour => async ([, labDir, resultFile], fs, print) => {
   const spec = JSON.parse(fs.files.get(`${labDir}/run.json`)!) as RunSpec;
+  if (stuck) spec.testTimeoutMs = 1e9;
   const labFiles = Object.fromEntries([...fs.files].filter(([p]) => p.startsWith(`${labDir}/`) && p.endsWith('.ts')).map(([p, t]) => [p.slice(labDir!.length + 1), t]));
-  const result = await runLab({ lab: spec.lab, engine: 'webcontainer', files: labFiles, kit: readKitSources(), packages: LAB_PACKAGES, testTimeoutMs: spec.testTimeoutMs });
+  const progress = (line: object): void => {
+    fs.files.set(`${resultFile}.progress`, `${fs.files.get(`${resultFile}.progress`) ?? ''}${JSON.stringify(line)}\n`);
+  };
+  const end = await runLab({
+    lab: spec.lab, files: labFiles, kit: readKitSources(), packages: LAB_PACKAGES, testTimeoutMs: spec.testTimeoutMs, skip: new Set(spec.skip),
+    events: {
+      collected: (paths) => progress({ event: 'collected', paths }),
+      started: (path) => progress({ event: 'started', path }),
+      finished: (test) => progress({ event: 'finished', test }),
+    },
+  });
   print('log from learner code\n');
-  print(JSON.stringify({ ...result, score: 999 })); // a forged result on stdout is never read
-  fs.files.set(resultFile!, JSON.stringify(result));
+  print(JSON.stringify({ kind: 'done', tests: [] })); // a forged result on stdout is never read
+  fs.files.set(resultFile!, JSON.stringify(end));
   return 0;
 };
+const realHarness = harness(false);
 
 function setup(extra: Partial<WebContainerRunnerOptions> = {}, container = new FakeContainer()) {
   const out: string[] = [];
@@ -170,11 +186,10 @@ describe('grading', () => {
     const result = await runner.grade(files, lab, { timeLimitMs: 4000 });
     expect(result).toMatchObject({ engine: 'webcontainer', status: 'pass', score: 1, max_score: 1 });
 
-    const [mount] = container.mounts;
-    expect(Object.keys(mount!)).toEqual(['lab', '.netlabs']);
+    expect(container.mounts.map((m) => Object.keys(m))).toEqual([['.netlabs'], ['lab']]);
     expect(container.fs.files.get('lab/learner.ts')).toBe(files['learner.ts']);
     expect(container.fs.files.get('.netlabs/harness.mjs')).toBe('// bundled harness');
-    expect(JSON.parse(container.fs.files.get('lab/run.json')!)).toEqual({ lab, testTimeoutMs: 2000 });
+    expect(JSON.parse(container.fs.files.get('lab/run.json')!)).toEqual({ lab, testTimeoutMs: 3000, skip: [] });
 
     expect(container.spawned.map((s) => [s.command, s.args])).toEqual([['node', ['.netlabs/harness.mjs', 'lab', '.netlabs/result-1.json']]]);
     const shown = out.join('');
@@ -189,7 +204,7 @@ describe('grading', () => {
     await runner.grade(files, lab, { timeLimitMs: 4000 });
     const second = await runner.grade({ ...files, 'learner.ts': 'export const sum = (a: number, b: number) => a - b;\n' }, lab, { timeLimitMs: 4000 });
     expect(second).toMatchObject({ status: 'fail', score: 0 });
-    expect(container.mounts.map((m) => Object.keys(m))).toEqual([['lab', '.netlabs'], ['lab']]);
+    expect(container.mounts.map((m) => Object.keys(m))).toEqual([['.netlabs'], ['lab'], ['lab']]);
     expect(container.spawned[1]!.args[2]).toBe('.netlabs/result-2.json');
   });
 
@@ -205,9 +220,22 @@ describe('grading', () => {
     container.behaviours.node = async () => 'hang';
     const result: GradeResult = await runner.grade(files, lab, { timeLimitMs: 100 });
     expect(result.status).toBe('timeout');
-    expect(result.message).toMatch(/^Stopped after 0\.1 s .*endless loop/);
+    // Nothing started within the lab's limit (plus node's start-up): loading never finished.
+    expect(result.message).toBe('Stopped after 0.1 s: loading your file and the tests did not finish (an endless loop at the top level of your file?).');
     expect(container.spawned[0]!.proc.killed).toBe(true);
-    expect(out.join('')).toContain('Stopped after 0.1 s.');
+    expect(out.join('')).toContain('Stopped: the time limit ran out.');
+  });
+});
+
+describe('grading through a hang', () => {
+  it('kills node when a test of the second task blocks, and a new node grades the third', async () => {
+    const { runner, container } = setup();
+    container.behaviours.node = harness(true);
+    const r = await runner.grade(pageFiles('never-settles'), hangLab.meta, { timeLimitMs: hangLab.meta.time_limit_ms, testTimeLimitMs: hangLab.meta.test_time_limit_ms });
+    expectPartialCredit(r, stopped());
+    expect(container.spawned.map((s) => s.proc.killed)).toEqual([true, false]);
+    const second = JSON.parse(container.fs.files.get('lab/run.json')!) as RunSpec;
+    expect(second.skip).toHaveLength(5);
   });
 });
 

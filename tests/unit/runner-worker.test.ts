@@ -11,8 +11,10 @@ import { runLab } from '../../src/grading/harness/run-lab.ts';
 import type { GradeReply, GradeRequest } from '../../src/grading/engines/worker/protocol.ts';
 import { createWorkerRunner } from '../../src/grading/engines/worker/runner.ts';
 import { stubsFor } from '../../src/grading/engines/worker/slim-sucrase-fs.ts';
+import { expectPartialCredit, lab as hangLab, neverSettled, pageFiles, stopped } from './hang-fixture.ts';
 
-type Mode = 'grade' | 'hang' | 'crash';
+/** stuck-tests: runs the tests, but a test that does not finish is never given up on, as when it blocks the thread. */
+type Mode = 'grade' | 'hang' | 'crash' | 'stuck-tests';
 
 class FakeWorker extends EventTarget {
   terminated = false;
@@ -32,10 +34,19 @@ class FakeWorker extends EventTarget {
       queueMicrotask(() => this.dispatchEvent(event));
       return;
     }
-    const { id, lab, files, testTimeoutMs } = request;
-    void runLab({ lab, engine: 'worker', files, kit: readKitSources(), packages: LAB_PACKAGES, testTimeoutMs }).then((result) => {
-      if (!this.terminated) this.dispatchEvent(new MessageEvent<GradeReply>('message', { data: { id, result } }));
-    });
+    const { id, lab, files, skip } = request;
+    const testTimeoutMs = this.mode === 'stuck-tests' ? 1e9 : request.testTimeoutMs;
+    const post = (data: GradeReply): void => {
+      if (!this.terminated) this.dispatchEvent(new MessageEvent<GradeReply>('message', { data }));
+    };
+    void runLab({
+      lab, files, kit: readKitSources(), packages: LAB_PACKAGES, testTimeoutMs, skip: new Set(skip),
+      events: {
+        collected: (paths) => post({ id, event: 'collected', paths }),
+        started: (path) => post({ id, event: 'started', path }),
+        finished: (test) => post({ id, event: 'finished', test }),
+      },
+    }).then((end) => post({ id, event: 'end', end }));
   }
 
   terminate(): void {
@@ -64,12 +75,12 @@ const files = (learner: string) => ({
 const good = files('export const sum = (a: number, b: number) => a + b;\n');
 
 describe('createWorkerRunner', () => {
-  it('grades in one warm worker, run after run, passing the test timeout for the limit', async () => {
+  it('grades in one warm worker, run after run, passing the lab\'s test time limit', async () => {
     const { runner, workers } = setup([]);
     expect((await runner.grade(good, lab, { timeLimitMs: 20_000 })).status).toBe('pass');
-    expect((await runner.grade(files('export const sum = () => 0;\n'), lab, { timeLimitMs: 20_000 })).status).toBe('fail');
+    expect((await runner.grade(files('export const sum = () => 0;\n'), lab, { timeLimitMs: 20_000, testTimeLimitMs: 1500 })).status).toBe('fail');
     expect(workers.length).toBe(1);
-    expect(workers[0]!.requests.map((r) => r.testTimeoutMs)).toEqual([10_000, 10_000]);
+    expect(workers[0]!.requests.map((r) => r.testTimeoutMs)).toEqual([3000, 1500]);
   });
 
   it('cancel() stops the run in flight: it rejects, and a fresh worker grades the next run', async () => {
@@ -95,7 +106,7 @@ describe('createWorkerRunner', () => {
     const { runner, workers } = setup(['hang']);
     const stopped = await runner.grade(good, lab, { timeLimitMs: 100 });
     expect(stopped).toMatchObject({ status: 'timeout', engine: 'worker', score: 0, max_score: 1, tests: [] });
-    expect(stopped.message).toBe("Stopped after 0.1 s: the tests did not finish in the lab's time limit. An endless loop, or code far too slow?");
+    expect(stopped.message).toBe('Stopped after 0.1 s: loading your file and the tests did not finish (an endless loop at the top level of your file?).');
     expect(workers[0]!.terminated).toBe(true);
     expect(workers.length).toBe(2); // started at once, to be ready for the next run
     expect((await runner.grade(good, lab, { timeLimitMs: 5000 })).status).toBe('pass');
@@ -124,6 +135,25 @@ describe('createWorkerRunner', () => {
     await runner.grade(good, lab, { timeLimitMs: 5000 });
     runner.dispose();
     expect(workers[0]!.terminated).toBe(true);
+  });
+});
+
+describe('createWorkerRunner through a hang', () => {
+  const meta = hangLab.meta;
+  it('keeps the first and third tasks when a test of the second blocks its worker', async () => {
+    const { runner, workers } = setup(['stuck-tests']);
+    const r = await runner.grade(pageFiles('never-settles'), meta, { timeLimitMs: meta.time_limit_ms, testTimeLimitMs: meta.test_time_limit_ms });
+    expectPartialCredit(r, stopped());
+    expect(workers[0]!.terminated).toBe(true);
+    // The fresh worker was told what was graded already, the hung task included.
+    const retry = workers[1]!.requests[0]!;
+    expect(retry.skip.map((k) => JSON.parse(k)[1])).toEqual(['doubles 2', 'doubles -3', 'counts down from 0', 'counts down from 3', 'counts down from 10']);
+  });
+  it('keeps them when the worker\'s own timeout ends a promise that never settles (no restart)', async () => {
+    const { runner, workers } = setup([]);
+    const r = await runner.grade(pageFiles('never-settles'), meta, { timeLimitMs: meta.time_limit_ms, testTimeLimitMs: meta.test_time_limit_ms });
+    expectPartialCredit(r, neverSettled());
+    expect(workers.length).toBe(1);
   });
 });
 

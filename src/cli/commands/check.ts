@@ -86,6 +86,10 @@ export async function checkLab(lab: Lab, opts: CheckOptions = {}): Promise<LabCh
   // Half the limit: correct code must not time out on a machine slower than this one.
   const testMs = r.tests.reduce((a, t) => a + t.duration_ms, 0);
   if (testMs > meta.time_limit_ms / 2) problems.push(`reference tests took ${Math.round(testMs)} ms, over half the lab's time_limit_ms ${meta.time_limit_ms}`);
+  // A third of a test's own limit: a correct test must never be taken for a hung one.
+  for (const t of r.tests.filter((t) => t.duration_ms > meta.test_time_limit_ms / 3)) {
+    problems.push(`reference test "${t.task_id} > ${t.name}" took ${Math.round(t.duration_ms)} ms, over a third of test_time_limit_ms ${meta.test_time_limit_ms}`);
+  }
 
   let engines = 'cli only (runtime: node)';
   if (meta.runtime === 'worker') {

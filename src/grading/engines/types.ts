@@ -9,8 +9,10 @@ import type { Engine, GradeResult, LabInfo } from '../result.ts';
 export type LabFiles = Readonly<Record<string, string>>;
 
 export interface GradeOptions {
-  /** The lab's time_limit_ms: the run is stopped after it and reported as a timeout. */
+  /** The lab's time_limit_ms: the budget of a normal grade (see ../supervise.ts). */
   timeLimitMs: number;
+  /** The lab's test_time_limit_ms: a test running longer is stopped; defaults to 3 s. */
+  testTimeLimitMs?: number;
 }
 
 export interface LabRunner {
@@ -37,8 +39,4 @@ export class EngineUnavailableError extends Error {
   override name = 'EngineUnavailableError';
 }
 
-/** "Stopped after 20 s" for a limit in ms. */
-export function seconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
-}
+export { seconds } from '../timeouts.ts';

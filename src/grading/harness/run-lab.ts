@@ -1,45 +1,48 @@
 /**
  * The harness entry every in-page engine shares (the worker, node inside a WebContainer, and
- * plain Node for the lab check): grade one lab's test file against the learner's file, from
- * sources, and return the one result format.
+ * plain Node for the lab check): run one lab's test file against the learner's file, from
+ * sources, telling the supervisor (../supervise.ts) as each test starts and finishes.
  * Browser-safe: no Node imports here.
  */
 import { forbiddenImport } from '../learner-imports.ts';
-import { buildResult, cleanMessage, failedRun, type Engine, type GradeResult, type LabInfo } from '../result.ts';
+import { cleanMessage, type LabInfo } from '../result.ts';
+import type { SessionEnd, SessionEvents } from '../supervise.ts';
 import { createCollector } from './collector.ts';
 import { createExpect } from './expect.ts';
 import { errorMessage, frameLocator } from './errors.ts';
 import { createModuleLoader } from './modules.ts';
 import { runTree } from './run-tests.ts';
-import { DEFAULT_HOOK_TIMEOUT_MS, DEFAULT_TEST_TIMEOUT_MS } from '../timeouts.ts';
+import { DEFAULT_HOOK_TIMEOUT_MS, DEFAULT_TEST_TIME_LIMIT_MS } from '../timeouts.ts';
 import { CompileError } from './transpile.ts';
 import { createVitestShim } from './vitest-shim.ts';
 
-export const TEST_FILE = 'grade.test.ts';
-export const LEARNER_FILE = 'learner.ts';
-export const REFERENCE_FILE = 'reference.ts';
+import { LEARNER_FILE, REFERENCE_FILE, TEST_FILE } from '../lab-files.ts';
+
+export { LEARNER_FILE, REFERENCE_FILE, TEST_FILE };
 
 export interface HarnessInput {
   lab: LabInfo;
-  engine: Engine;
   /** The lab folder's files by name: grade.test.ts, reference.ts, learner.ts, extra files. */
   files: Readonly<Record<string, string>>;
   /** labs/kit/*.ts by file name ("index.ts", "random.ts", ...). */
   kit: Readonly<Record<string, string>>;
   /** Packages lab code may import, by specifier ('fast-check'). 'vitest' is the harness's own. */
   packages: Readonly<Record<string, unknown>>;
-  /** Defaults to vitest's 5 s; pass testTimeoutFor(lab time limit) to match the CLI engine. */
+  /** The lab's test_time_limit_ms (the CLI engine gives vitest the same). */
   testTimeoutMs?: number;
   /** Defaults to the test timeout when that is given (as in the CLI engine), else vitest's 10 s. */
   hookTimeoutMs?: number;
+  /** Tests an earlier session graded (by testKey): not run again. */
+  skip?: ReadonlySet<string>;
+  events?: Partial<SessionEvents>;
 }
 
-export async function runLab(input: HarnessInput): Promise<GradeResult> {
-  const { lab, engine } = input;
+export async function runLab(input: HarnessInput): Promise<SessionEnd> {
+  const { lab } = input;
   const missing = [TEST_FILE, REFERENCE_FILE, LEARNER_FILE].filter((f) => input.files[f] === undefined);
-  if (missing.length) return failedRun(lab, engine, 'error', `missing lab file(s): ${missing.join(', ')}`);
+  if (missing.length) return { kind: 'error', message: `missing lab file(s): ${missing.join(', ')}` };
   const forbidden = forbiddenImport(input.files[LEARNER_FILE]!, LEARNER_FILE);
-  if (forbidden) return failedRun(lab, engine, 'error', forbidden);
+  if (forbidden) return { kind: 'error', message: forbidden };
 
   // The repository's layout, so a test's '../../kit' and './learner' resolve as under vitest.
   const labDir = `labs/${lab.id}`;
@@ -50,7 +53,7 @@ export async function runLab(input: HarnessInput): Promise<GradeResult> {
     path.startsWith(`${labDir}/`) ? path.slice(labDir.length + 1) : path.replace(/^labs\//, '');
   const locate = frameLocator(Object.keys(input.files));
 
-  const collector = createCollector(input.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS);
+  const collector = createCollector(input.testTimeoutMs ?? DEFAULT_TEST_TIME_LIMIT_MS);
   const expect = createExpect();
   const loader = createModuleLoader({
     files,
@@ -62,16 +65,18 @@ export async function runLab(input: HarnessInput): Promise<GradeResult> {
     loader.load(`${labDir}/${TEST_FILE}`);
     await collector.collect();
   } catch (e) {
-    return failedRun(lab, engine, 'error', loadErrorMessage(e, locate));
+    return { kind: 'error', message: loadErrorMessage(e, locate) };
   } finally {
     collector.close();
   }
-  const raw = await runTree(collector.root, {
+  const tests = await runTree(collector.root, {
     expect,
     hookTimeoutMs: input.hookTimeoutMs ?? input.testTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
     locate,
+    skip: input.skip,
+    events: input.events,
   });
-  return buildResult(lab, engine, raw);
+  return { kind: 'done', tests };
 }
 
 /** "learner.ts:3:14: Unexpected token" for a compile error; "learner.ts:3: Error: boom" when loading threw. */

@@ -2,17 +2,29 @@
  * Runs a collected test tree one test at a time, with vitest's hook order and timeouts:
  * beforeEach outermost first, afterEach innermost first and in reverse order of
  * registration, cleanups returned by beforeEach last; a test or hook that runs past its
- * timeout fails (even a synchronous one, as in vitest).
+ * timeout fails (even a synchronous one, as in vitest). After a test times out, the rest of its
+ * task is not run (see ../supervise.ts): one hung function must not cost a limit per test.
  */
 import type { RawTest } from '../result.ts';
 import type { Hook, SuiteNode, TestContext, TestNode } from './collector.ts';
 import { checkAssertionCount, resetAssertionState, type ExpectStatic } from './expect.ts';
 import { errorsMessage, type Locator } from './errors.ts';
+import { quotedTestName, testKey, type SessionEvents } from '../supervise.ts';
+import { timeoutWording } from '../timeouts.ts';
 
 export interface RunOptions {
   expect: ExpectStatic;
   hookTimeoutMs: number;
   locate?: Locator;
+  /** Tests graded by an earlier session (testKey): neither run nor reported. */
+  skip?: ReadonlySet<string>;
+  events?: Partial<SessionEvents>;
+}
+
+interface RunState extends RunOptions {
+  out: RawTest[];
+  /** Task id → name of its test that timed out. */
+  hung: Map<string, string>;
 }
 
 export class TestTimeoutError extends Error {
@@ -26,19 +38,44 @@ export class HookTimeoutError extends Error {
 const now = (): number => globalThis.performance?.now() ?? Date.now();
 
 export async function runTree(root: SuiteNode, options: RunOptions): Promise<RawTest[]> {
-  const results: RawTest[] = [];
-  await runSuite(root, [], options, results);
-  return results;
+  const state: RunState = { ...options, out: [], hung: new Map() };
+  options.events?.collected?.(testPaths(root, []));
+  await runSuite(root, [], state);
+  return state.out;
 }
 
-async function runSuite(suite: SuiteNode, path: string[], options: RunOptions, out: RawTest[]): Promise<void> {
+/** Every test of the tree in run order, skipped ones too (vitest lists those as well). */
+export function testPaths(suite: SuiteNode, path: string[]): string[][] {
+  return suite.children.flatMap((child) =>
+    child.kind === 'suite' ? testPaths(child, [...path, child.name]) : [[...path, child.name]]);
+}
+
+async function runSuite(suite: SuiteNode, path: string[], state: RunState): Promise<void> {
   for (const child of suite.children) {
-    if (child.kind === 'suite') await runSuite(child, [...path, child.name], options, out);
-    else out.push(await runTest(child, [...path, child.name], options));
+    if (child.kind === 'suite') {
+      await runSuite(child, [...path, child.name], state);
+      continue;
+    }
+    const testPath = [...path, child.name];
+    if (state.skip?.has(testKey(testPath))) continue;
+    const task = testPath[0] ?? '';
+    const hung = state.hung.get(task);
+    let result: RawTest;
+    // A test skipped in the file stays a plain skip, as vitest reports it.
+    if (hung !== undefined && child.mode === 'run' && child.body) {
+      result = { path: testPath, status: 'skip', message: timeoutWording.notRun(hung), duration_ms: 0 };
+    } else {
+      state.events?.started?.(testPath);
+      const { timedOut, ...ran } = await runTest(child, testPath, state);
+      if (timedOut) state.hung.set(task, quotedTestName(testPath));
+      result = ran;
+    }
+    state.out.push(result);
+    state.events?.finished?.(result);
   }
 }
 
-async function runTest(test: TestNode, path: string[], options: RunOptions): Promise<RawTest> {
+async function runTest(test: TestNode, path: string[], options: RunOptions): Promise<RawTest & { timedOut?: boolean }> {
   if (test.mode !== 'run' || !test.body) return { path, status: 'skip', message: null, duration_ms: 0 };
   const { expect, hookTimeoutMs, locate } = options;
   const context: TestContext = { task: { name: test.name } };
@@ -66,7 +103,8 @@ async function runTest(test: TestNode, path: string[], options: RunOptions): Pro
   }
   const duration_ms = now() - start;
   if (errors.length === 0) return { path, status: 'pass', message: null, duration_ms };
-  return { path, status: 'fail', message: errorsMessage(errors, locate), duration_ms };
+  const timedOut = errors.some((e) => e instanceof TestTimeoutError || e instanceof HookTimeoutError);
+  return { path, status: 'fail', message: errorsMessage(errors, locate), duration_ms, timedOut };
 }
 
 function chain(suite: SuiteNode): SuiteNode[] {

@@ -1,15 +1,16 @@
 /**
- * The harness under plain Node, in-process: the lab check compares its result with vitest's.
+ * The harness under plain Node: the lab folder read from disk into the harness's input. Used
+ * in a worker thread by thread-fs.ts (the lab check), and in-process by tests that cannot hang.
  * Runs with Node's type stripping (no build step).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GradeResult } from '../../result.ts';
-import { LABS_DIR, loadLab } from '../../../catalog/catalog-fs.ts';
-import { withStrayErrors } from '../../harness/errors.ts';
-import { LAB_PACKAGES } from '../../harness/packages.ts';
-import { LEARNER_FILE, REFERENCE_FILE, TEST_FILE, runLab } from '../../harness/run-lab.ts';
-import { testTimeoutFor } from '../../timeouts.ts';
+import { LABS_DIR, loadLab, type Lab } from '../../../catalog/catalog-fs.ts';
+import { hostLab, processStrayErrors } from '../../harness/host.ts';
+import { LEARNER_FILE, REFERENCE_FILE, TEST_FILE, type HarnessInput } from '../../harness/run-lab.ts';
+import { supervise, type SessionEvents } from '../../supervise.ts';
+import type { SessionEnd } from '../../supervise.ts';
 
 /** labs/kit/*.ts by file name, as the worker bundles them. */
 export function readKitSources(dir = join(LABS_DIR, 'kit')): Record<string, string> {
@@ -20,8 +21,8 @@ export function readKitSources(dir = join(LABS_DIR, 'kit')): Record<string, stri
   return kit;
 }
 
-/** Grade `learnerPath` (reference.ts, starter.ts or a learner's file) with the in-page harness. */
-export async function gradeWithHarness(labDir: string, learnerPath: string): Promise<GradeResult> {
+/** What the harness needs to grade `learnerPath` against the lab in `labDir`. */
+export function harnessInputFor(labDir: string, learnerPath: string): { lab: Lab; input: Omit<HarnessInput, 'packages'> } {
   const lab = loadLab(resolve(labDir));
   const read = (name: string): string => readFileSync(join(lab.dir, name), 'utf8');
   const files: Record<string, string> = {
@@ -32,25 +33,33 @@ export async function gradeWithHarness(labDir: string, learnerPath: string): Pro
   for (const extra of lab.meta.files) files[extra] = read(extra);
   // The kit the test file's '../../kit' names, as vitest would load it.
   const besideLab = join(lab.dir, '..', '..', 'kit');
-  // A stray rejection or throw from learner code must not take the whole process down
-  // (Node's default for an unhandled rejection); it is reported with the result instead.
-  const stray: unknown[] = [];
-  const note = (e: unknown): void => void stray.push(e);
-  process.on('unhandledRejection', note);
-  process.on('uncaughtException', note);
-  try {
-    const result = await runLab({
+  return {
+    lab,
+    input: {
       lab: { id: lab.meta.id, version: lab.meta.version, tasks: lab.meta.tasks },
-      engine: 'worker',
       files,
       kit: readKitSources(existsSync(besideLab) ? besideLab : undefined),
-      packages: LAB_PACKAGES,
-      testTimeoutMs: testTimeoutFor(lab.meta.time_limit_ms),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 0)); // let rejections of the last test surface
-    return withStrayErrors(result, stray);
-  } finally {
-    process.off('unhandledRejection', note);
-    process.off('uncaughtException', note);
-  }
+      testTimeoutMs: lab.meta.test_time_limit_ms,
+    },
+  };
+}
+
+/** One harness session in this process (it cannot be stopped: a blocking test blocks us). */
+export function hostInProcess(labDir: string, learnerPath: string, skip: ReadonlySet<string>, events: Partial<SessionEvents>): Promise<SessionEnd> {
+  const { input } = harnessInputFor(labDir, learnerPath);
+  // A stray rejection or throw from learner code must not take the whole process down
+  // (Node's default for an unhandled rejection); it is reported with the result instead.
+  return hostLab({ ...input, skip, events }, processStrayErrors(process));
+}
+
+/**
+ * Grade in-process, supervised like every engine (a hung promise costs its test and the rest
+ * of its task); for learner code known not to block (the engines' parity tests).
+ */
+export function gradeWithHarness(labDir: string, learnerPath: string): Promise<GradeResult> {
+  const { lab } = harnessInputFor(labDir, learnerPath);
+  return supervise(
+    (skip, events) => ({ done: hostInProcess(labDir, learnerPath, skip, events), stop: () => {} }),
+    { lab: lab.meta, engine: 'worker', testLimitMs: lab.meta.test_time_limit_ms, labLimitMs: lab.meta.time_limit_ms },
+  ).result;
 }

@@ -2,6 +2,7 @@
  * Runs one lab's tests with real vitest, `./learner` mapped to the graded file.
  * Started by vitest-engine.ts as its own process group so an endless loop can be killed.
  * argv: <lab dir> <learner file> <result file> <test timeout ms> [<provided file>,...]
+ * env: NETLABS_PROGRESS, NETLABS_SKIP (see progress-setup-fs.ts)
  */
 import { startVitest } from 'vitest/node';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { ResultFileReporter } from './result-reporter-fs.ts';
 
 // vite's cache goes under the project's node_modules, not into the lab folder (vitest's root).
-const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.vite/grading', import.meta.url));
+const CACHE_DIR = fileURLToPath(new URL('../../../../node_modules/.vite/grading', import.meta.url));
+const PROGRESS_SETUP = fileURLToPath(new URL('./progress-setup-fs.ts', import.meta.url));
 
 const [labDir, learnerFile, resultFile, testTimeout, provided = ''] = process.argv.slice(2);
 if (!labDir || !learnerFile || !resultFile) {
@@ -25,7 +27,8 @@ const vitest = await startVitest(
     config: false,
     root: labDir,
     include: ['grade.test.ts'],
-    reporters: [new ResultFileReporter(resultFile)],
+    reporters: [new ResultFileReporter(resultFile, process.env.NETLABS_PROGRESS)],
+    setupFiles: [PROGRESS_SETUP],
     testTimeout: Number(testTimeout) || 10_000,
     hookTimeout: Number(testTimeout) || 10_000,
     // One fork: the lab's tests run in order in a single process, like the worker harness.

@@ -1,19 +1,20 @@
 /**
- * The CLI grading engine: real vitest in a child process with an outer wall-clock limit.
- * vitest cannot stop a synchronous endless loop (its testTimeout never fires), so the parent
- * kills the whole process group at the limit and reports a timeout.
+ * The CLI grading engine: real vitest in a child process, supervised (../../supervise.ts).
+ * vitest cannot stop a synchronous endless loop (its testTimeout never fires), so when a test
+ * runs past its limit the parent kills the whole process group, records that test as hung,
+ * and starts vitest again for the tests left.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { forbiddenImport } from '../../learner-imports.ts';
-import { buildResult, cleanMessage, failedRun, type GradeResult, type RawTest } from '../../result.ts';
+import { cleanMessage, failedRun, type GradeResult, type RawTest } from '../../result.ts';
+import { supervise, type SessionEnd, type StartSession } from '../../supervise.ts';
 import { PROJECT_ROOT, type Lab } from '../../../catalog/catalog-fs.ts';
 import type { ReporterOutput } from './result-reporter-fs.ts';
-import { testTimeoutFor } from '../../timeouts.ts';
 
 const CHILD = fileURLToPath(new URL('./child-fs.ts', import.meta.url));
 
@@ -23,6 +24,8 @@ export const STARTUP_ALLOWANCE_MS = 15_000;
 export interface GradeOptions {
   /** Overrides the lab's time_limit_ms (tests use this to keep timeout checks short). */
   timeLimitMs?: number;
+  /** Overrides the lab's test_time_limit_ms. */
+  testTimeLimitMs?: number;
   /** Overrides STARTUP_ALLOWANCE_MS (tests of the timeout path keep it short). */
   startupAllowanceMs?: number;
 }
@@ -45,58 +48,87 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
   const forbidden = forbiddenImport(readFileSync(learner, 'utf8'), basename(learner));
   if (forbidden) return { result: failedRun(info, 'cli', 'error', forbidden), elapsedMs: 0 };
   const scratch = mkdtempSync(join(tmpdir(), 'netlabs-grade-'));
-  const resultFile = join(scratch, `${randomUUID()}.json`);
-  const limit = opts.timeLimitMs ?? info.time_limit_ms;
-  const testTimeout = testTimeoutFor(limit);
-  const allowance = opts.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS;
+  const testLimitMs = opts.testTimeLimitMs ?? info.test_time_limit_ms;
+  const clean = (m: string): string => cleanMessage(m, roots);
+  let sessions = 0;
 
-  const child = spawn(process.execPath, [CHILD, lab.dir, learner, resultFile, String(testTimeout), info.files.join(',')], {
-    cwd: PROJECT_ROOT,
-    detached: true, // its own process group: killing -pid takes vitest's workers too
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: process.env.CI ?? '' },
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
-  child.stdout.resume(); // learner output is ignored: the result comes from the file
+  /** One vitest process (its own process group, so killing it takes vitest's fork too). */
+  const session: StartSession = (skip, events) => {
+    const n = ++sessions;
+    const resultFile = join(scratch, `${randomUUID()}.json`);
+    const progressFile = join(scratch, `progress-${n}.jsonl`);
+    const skipFile = join(scratch, `skip-${n}.json`);
+    writeFileSync(skipFile, JSON.stringify([...skip]));
+    writeFileSync(progressFile, '');
+    const child = spawn(process.execPath, [CHILD, lab.dir, learner, resultFile, String(testLimitMs), info.files.join(',')], {
+      cwd: PROJECT_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: process.env.CI ?? '', NETLABS_PROGRESS: progressFile, NETLABS_SKIP: skipFile },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+    child.stdout.resume(); // learner output is ignored: the result comes from the file
+    const kill = (): void => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
 
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
-  }, limit + allowance);
-  await new Promise<void>((done) => child.once('close', () => done()));
-  clearTimeout(timer);
-  try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* group already gone */ }
+    let readUpTo = 0;
+    const poll = (): void => {
+      let text: string;
+      try { text = readFileSync(progressFile, 'utf8'); } catch { return; }
+      const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+      for (const line of complete.slice(readUpTo).split('\n').filter(Boolean)) {
+        let m: { event?: string; paths?: string[][]; path?: string[]; test?: RawTest };
+        try { m = JSON.parse(line) as typeof m; } catch { continue; }
+        if (m.event === 'collected' && m.paths) events.collected(m.paths);
+        else if (m.event === 'started' && m.path) events.started(m.path);
+        else if (m.event === 'finished' && m.test) events.finished({ ...m.test, message: m.test.message ? clean(m.test.message) : null });
+      }
+      readUpTo = Math.max(readUpTo, complete.length);
+    };
+    const timer = setInterval(poll, PROGRESS_POLL_MS);
 
-  const elapsedMs = Date.now() - started;
-  let output: ReporterOutput | undefined;
-  if (!timedOut && existsSync(resultFile)) {
-    try { output = JSON.parse(readFileSync(resultFile, 'utf8')) as ReporterOutput; } catch { output = undefined; }
+    const done = new Promise<SessionEnd>((settle) => {
+      child.once('close', () => {
+        clearInterval(timer);
+        kill(); // vitest's fork, if learner code left it running
+        poll();
+        let output: ReporterOutput | undefined;
+        if (existsSync(resultFile)) {
+          try { output = JSON.parse(readFileSync(resultFile, 'utf8')) as ReporterOutput; } catch { output = undefined; }
+        }
+        settle(sessionEnd(output, stderr, clean));
+      });
+    });
+    return { done, stop: () => { clearInterval(timer); kill(); } };
+  };
+
+  try {
+    const result = await supervise(session, {
+      lab: info,
+      engine: 'cli',
+      testLimitMs,
+      labLimitMs: opts.timeLimitMs ?? info.time_limit_ms,
+      startupMs: opts.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS,
+    }).result;
+    return { result, elapsedMs: Date.now() - started };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  rmSync(scratch, { recursive: true, force: true });
+}
 
+/** How often the progress file is read: a hang is noticed within this much of its limit. */
+const PROGRESS_POLL_MS = 50;
+
+function sessionEnd(output: ReporterOutput | undefined, stderr: string, clean: (m: string) => string): SessionEnd {
   if (!output) {
-    const seconds = Math.round((limit + allowance) / 1000);
-    const why = timedOut
-      ? `Stopped after ${seconds} s (the lab's limit of ${Math.round(limit / 1000)} s plus ${allowance / 1000} s for the grader to start) without a result: an endless loop, or code far too slow.`
-      : `The grader produced no result.${stderr ? ` ${cleanMessage(stderr, roots).split('\n').slice(-5).join('\n')}` : ''}`;
-    return { result: failedRun(info, 'cli', 'timeout', why), elapsedMs };
+    return { kind: 'error', message: `The grader produced no result.${stderr ? ` ${clean(stderr).split('\n').slice(-5).join('\n')}` : ''}` };
   }
-  const clean = (m: string) => cleanMessage(m, roots);
   if (output.tests.length === 0 && output.moduleErrors.length > 0) {
-    const message = output.moduleErrors.map((m) => compileErrorLine(m) ?? `Failed while loading the tests and your module: ${clean(m)}`).join('\n\n');
-    return { result: failedRun(info, 'cli', 'error', message), elapsedMs };
+    return { kind: 'error', message: output.moduleErrors.map((m) => compileErrorLine(m) ?? `Failed while loading the tests and your module: ${clean(m)}`).join('\n\n') };
   }
-  const raw: RawTest[] = output.tests.map((t) => ({
-    ...t,
-    message: t.message ? clean(t.message) : null,
-    status: t.status,
-  }));
-  const result = buildResult(info, 'cli', raw);
+  const tests: RawTest[] = output.tests.map((t) => ({ ...t, message: t.message ? clean(t.message) : null }));
   const extra = [...output.moduleErrors, ...output.unhandledErrors];
-  if (extra.length) result.message = clean(extra.join('\n\n'));
-  return { result, elapsedMs };
+  return { kind: 'done', tests, message: extra.length ? clean(extra.join('\n\n')) : null };
 }
 
 /**

@@ -3,7 +3,7 @@
  * can print anything, including a forged result). The file holds RawTest[] plus module errors;
  * the parent process turns it into a GradeResult.
  */
-import { writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule, TestCase } from 'vitest/node';
 import type { RawTest } from '../../result.ts';
 
@@ -31,7 +31,18 @@ function pathOf(test: TestCase): string[] {
 
 export class ResultFileReporter implements Reporter {
   readonly #file: string;
-  constructor(file: string) { this.#file = file; }
+  readonly #progress: string | undefined;
+  /** `progress`: where to append the collected tests, for the supervisor (see progress-setup-fs.ts). */
+  constructor(file: string, progress?: string) {
+    this.#file = file;
+    this.#progress = progress;
+  }
+
+  onTestModuleCollected(mod: TestModule): void {
+    if (!this.#progress) return;
+    const paths = [...mod.children.allTests()].map(pathOf);
+    appendFileSync(this.#progress, `${JSON.stringify({ event: 'collected', paths })}\n`);
+  }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<ErrorLike>): void {
     const out: ReporterOutput = { tests: [], moduleErrors: [], unhandledErrors: unhandled.map(errorText) };
@@ -43,7 +54,7 @@ export class ResultFileReporter implements Reporter {
         out.tests.push({
           path: pathOf(test),
           status,
-          message: r.state === 'failed' ? (r.errors ?? []).map(errorText).join('\n\n') : null,
+          message: r.state === 'failed' ? (r.errors ?? []).map(errorText).join('\n\n') : r.state === 'skipped' ? (r.note ?? null) : null,
           duration_ms: test.diagnostic()?.duration ?? 0,
         });
       }

@@ -1,12 +1,16 @@
 /**
  * The WebContainer engine: real Node and a shell in the page. Boots once per page (racing a
  * timeout), mounts the lab's files and the prebundled harness script, runs it with `node`
- * (nothing is installed), shows its output in the terminal and reads the result from the
- * file the harness writes. @webcontainer/api is loaded only when this engine boots.
+ * (nothing is installed), shows its output in the terminal and reads progress and the end from
+ * the files the harness writes, supervised like every engine (../../supervise.ts): a test that
+ * blocks is stopped by killing node, and a new node grades the tests left.
+ * @webcontainer/api is loaded only when this engine boots.
  */
-import { failedRun, type GradeResult, type LabInfo } from '../../result.ts';
-import { testTimeoutFor } from '../../timeouts.ts';
-import { EngineUnavailableError, seconds, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
+import type { GradeResult, LabInfo, RawTest } from '../../result.ts';
+import { supervise, type Session, type SessionEnd, type SessionEvents } from '../../supervise.ts';
+import { DEFAULT_TEST_TIME_LIMIT_MS } from '../../timeouts.ts';
+import { EngineUnavailableError, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
+import type { RunSpec } from './harness-main.ts';
 import { bootOncePerPage, bootWithTimeout, environmentProblem } from './boot.ts';
 import type { Container, FileSystemTree, TerminalSink, WebContainerProcess } from './container.ts';
 import { loadHarnessScript } from './harness-script.ts';
@@ -77,43 +81,70 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
     return state.container;
   }
 
-  async function runOnce(files: LabFiles, lab: LabInfo, { timeLimitMs }: GradeOptions): Promise<GradeResult> {
+  async function runOnce(files: LabFiles, lab: LabInfo, opts: GradeOptions): Promise<GradeResult> {
     const wc = await container();
     script ??= harnessScript();
     const scriptText = await script.catch((e: unknown) => {
       throw e instanceof EngineUnavailableError ? e : new EngineUnavailableError(`harness script unavailable: ${String(e)}`);
     });
-
-    const tree: FileSystemTree = { [LAB_DIR]: { directory: labTree(files, lab, timeLimitMs) } };
-    if (!harnessMounted) tree[HARNESS_DIR] = { directory: { 'harness.mjs': { file: { contents: scriptText } } } };
-    await wc.mount(tree);
-    harnessMounted = true;
-
-    // A fresh name per run: a result left by an earlier (or stopped) run is never read.
-    const resultFile = `${HARNESS_DIR}/result-${++runs}.json`;
-    await wc.fs.rm(resultFile, { force: true });
-    terminal.write(`\r\n$ node ${HARNESS_SCRIPT} ${LAB_DIR} ${resultFile}\r\n`);
-    const proc = await wc.spawn('node', [HARNESS_SCRIPT, LAB_DIR, resultFile]);
-    live.add(proc);
-    void proc.output.pipeTo(new WritableStream({ write: (data) => terminal.write(toTerminal(data)) })).catch(() => {});
-
-    const limit = timeLimitMs + startupAllowanceMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stopped = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), limit);
-    });
-    const outcome = await Promise.race([proc.exit, stopped]);
-    clearTimeout(timer);
-    live.delete(proc);
-    if (outcome === 'timeout') {
-      proc.kill();
-      terminal.write(`\r\nStopped after ${seconds(limit)}.\r\n`);
-      return failedRun(lab, 'webcontainer', 'timeout',
-        `Stopped after ${seconds(limit)} (the lab's limit of ${seconds(timeLimitMs)} plus ${seconds(startupAllowanceMs)} for node to start): an endless loop, or code far too slow?`);
+    if (!harnessMounted) {
+      await wc.mount({ [HARNESS_DIR]: { directory: { 'harness.mjs': { file: { contents: scriptText } } } } });
+      harnessMounted = true;
     }
-    const result = await readResult(wc, resultFile, lab);
-    await wc.fs.rm(resultFile, { force: true }).catch(() => {});
-    return result ?? failedRun(lab, 'webcontainer', 'error', `The grader exited with code ${outcome} without writing a result.`);
+    const testLimitMs = opts.testTimeLimitMs ?? DEFAULT_TEST_TIME_LIMIT_MS;
+    return supervise((skip, events) => session(wc, files, lab, { testTimeoutMs: testLimitMs, skip: [...skip] }, events), {
+      lab,
+      engine: 'webcontainer',
+      testLimitMs,
+      labLimitMs: opts.timeLimitMs,
+      startupMs: startupAllowanceMs,
+    }).result;
+  }
+
+  /** One `node harness.mjs` process; its progress file is polled, its end read from a file. */
+  function session(wc: Container, files: LabFiles, lab: LabInfo, spec: Omit<RunSpec, 'lab'>, events: SessionEvents): Session {
+    // A fresh name per session: what an earlier (or stopped) session left is never read.
+    const resultFile = `${HARNESS_DIR}/result-${++runs}.json`;
+    const progressFile = `${resultFile}.progress`;
+    let proc: WebContainerProcess | undefined;
+    let stopped = false;
+    let readUpTo = 0;
+    const poll = async (): Promise<void> => {
+      const text = await wc.fs.readFile(progressFile, 'utf-8').catch(() => '');
+      const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+      for (const line of complete.slice(readUpTo).split('\n').filter(Boolean)) {
+        const m = parseProgress(line);
+        if (m?.event === 'collected') events.collected(m.paths);
+        else if (m?.event === 'started') events.started(m.path);
+        else if (m?.event === 'finished') events.finished(m.test);
+      }
+      readUpTo = Math.max(readUpTo, complete.length);
+    };
+    const done = (async (): Promise<SessionEnd> => {
+      await wc.mount({ [LAB_DIR]: { directory: labTree(files, { lab: { id: lab.id, version: lab.version, tasks: lab.tasks }, ...spec }) } });
+      terminal.write(`\r\n$ node ${HARNESS_SCRIPT} ${LAB_DIR} ${resultFile}\r\n`);
+      proc = await wc.spawn('node', [HARNESS_SCRIPT, LAB_DIR, resultFile]);
+      live.add(proc);
+      if (stopped) proc.kill();
+      void proc.output.pipeTo(new WritableStream({ write: (data) => terminal.write(toTerminal(data)) })).catch(() => {});
+      const timer = setInterval(() => void poll(), PROGRESS_POLL_MS);
+      const code = await proc.exit;
+      clearInterval(timer);
+      live.delete(proc);
+      await poll();
+      const end = await readEnd(wc, resultFile);
+      await wc.fs.rm(resultFile, { force: true }).catch(() => {});
+      await wc.fs.rm(progressFile, { force: true }).catch(() => {});
+      return end ?? { kind: 'error', message: `The grader exited with code ${code} without writing a result.` };
+    })();
+    return {
+      done,
+      stop(why) {
+        stopped = true;
+        proc?.kill();
+        terminal.write(`\r\n${why}\r\n`);
+      },
+    };
   }
 
   return {
@@ -148,12 +179,27 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
   };
 }
 
-function labTree(files: LabFiles, lab: LabInfo, timeLimitMs: number): FileSystemTree {
+function labTree(files: LabFiles, spec: RunSpec): FileSystemTree {
   const tree: FileSystemTree = {};
   for (const [name, text] of Object.entries(files)) tree[name] = { file: { contents: text } };
-  const spec = { lab: { id: lab.id, version: lab.version, tasks: lab.tasks }, testTimeoutMs: testTimeoutFor(timeLimitMs) };
   tree['run.json'] = { file: { contents: JSON.stringify(spec) } };
   return tree;
+}
+
+/** How often the page reads a session's progress file (a hang is noticed within this much). */
+const PROGRESS_POLL_MS = 100;
+
+type Progress =
+  | { event: 'collected'; paths: string[][] }
+  | { event: 'started'; path: string[] }
+  | { event: 'finished'; test: RawTest };
+
+function parseProgress(line: string): Progress | undefined {
+  try {
+    return JSON.parse(line) as Progress;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A process without a pty writes bare "\n"; a terminal needs "\r\n". */
@@ -161,7 +207,7 @@ function toTerminal(data: string): string {
   return data.replace(/\r?\n/g, '\r\n');
 }
 
-async function readResult(wc: Container, file: string, lab: LabInfo): Promise<GradeResult | undefined> {
+async function readEnd(wc: Container, file: string): Promise<SessionEnd | undefined> {
   let text: string;
   try {
     text = await wc.fs.readFile(file, 'utf-8');
@@ -169,8 +215,8 @@ async function readResult(wc: Container, file: string, lab: LabInfo): Promise<Gr
     return undefined;
   }
   try {
-    const result = JSON.parse(text) as GradeResult;
-    return result && result.lab === lab.id && Array.isArray(result.tests) ? result : undefined;
+    const end = JSON.parse(text) as SessionEnd;
+    return end && (end.kind === 'done' || end.kind === 'error') ? end : undefined;
   } catch {
     return undefined;
   }

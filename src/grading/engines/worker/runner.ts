@@ -1,11 +1,12 @@
 /**
- * The in-page worker engine, page side: one warm worker between runs; a run that passes the
- * lab's time limit is stopped by terminating the worker (the only way to stop a synchronous
- * endless loop) and a fresh worker is started for the next run.
+ * The in-page worker engine, page side: one warm worker between runs, each run supervised
+ * (../../supervise.ts): a test that blocks past its limit is stopped by terminating the worker
+ * (the only way to stop a synchronous endless loop) and a fresh worker grades the tests left.
  */
-import { failedRun, type GradeResult, type LabInfo } from '../../result.ts';
-import { testTimeoutFor } from '../../timeouts.ts';
-import { RunCancelledError, seconds, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
+import type { GradeResult, LabInfo } from '../../result.ts';
+import { supervise, type SessionEnd, type StartSession } from '../../supervise.ts';
+import { DEFAULT_TEST_TIME_LIMIT_MS } from '../../timeouts.ts';
+import { RunCancelledError, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
 import type { GradeReply, GradeRequest } from './protocol.ts';
 
 export interface WorkerRunnerOptions {
@@ -27,8 +28,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
   let worker: Worker | undefined;
   let nextId = 1;
   let queue: Promise<unknown> = Promise.resolve();
-  /** Stops the run in flight, if any (set while a run is waiting for its reply). */
-  let stopCurrent: (() => void) | undefined;
+  /** Stops the run in flight, if any. */
+  let cancelCurrent: (() => void) | undefined;
 
   const current = (): Worker => (worker ??= createWorker());
 
@@ -37,47 +38,58 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
     worker = createWorker(); // loads while the learner reads the report
   }
 
-  function runOnce(files: LabFiles, lab: LabInfo, { timeLimitMs }: GradeOptions): Promise<GradeResult> {
+  /** One session is one request to the warm worker; stopping it costs the worker. */
+  const sessions = (files: LabFiles, lab: LabInfo, testTimeoutMs: number): StartSession => (skip, events) => {
     const w = current();
     const id = nextId++;
-    return new Promise<GradeResult>((resolve, reject) => {
-      const detach = (): void => {
-        clearTimeout(timer);
-        stopCurrent = undefined;
-        w.removeEventListener('message', onMessage);
-        w.removeEventListener('error', onError);
-      };
-      const finish = (result: GradeResult): void => {
+    let settle!: (end: SessionEnd) => void;
+    const done = new Promise<SessionEnd>((resolve) => { settle = resolve; });
+    const detach = (): void => {
+      w.removeEventListener('message', onMessage);
+      w.removeEventListener('error', onError);
+    };
+    const onMessage = (event: MessageEvent<GradeReply>): void => {
+      const reply = event.data;
+      if (reply?.id !== id) return;
+      if (reply.event === 'collected') events.collected(reply.paths);
+      else if (reply.event === 'started') events.started(reply.path);
+      else if (reply.event === 'finished') events.finished(reply.test);
+      else {
         detach();
-        resolve(result);
-      };
-      stopCurrent = () => {
-        detach();
-        replace();
-        reject(new RunCancelledError());
-      };
-      const onMessage = (event: MessageEvent<GradeReply>): void => {
-        if (event.data?.id !== id) return;
         // Errors outside any test mean learner code is still doing something (a timer, a
         // pending promise): start the next run in a clean worker rather than inherit it.
-        if (event.data.result.message) replace();
-        finish(event.data.result);
-      };
-      const onError = (event: ErrorEvent): void => {
-        event.preventDefault();
+        if (reply.end.kind === 'done' && reply.end.message) replace();
+        settle(reply.end);
+      }
+    };
+    const onError = (event: ErrorEvent): void => {
+      event.preventDefault();
+      detach();
+      replace();
+      settle({ kind: 'error', message: `The grader could not run: ${event.message || 'the worker failed to start'}` });
+    };
+    w.addEventListener('message', onMessage);
+    w.addEventListener('error', onError);
+    const request: GradeRequest = { id, lab, files: { ...files }, testTimeoutMs, skip: [...skip] };
+    w.postMessage(request);
+    return {
+      done,
+      stop() {
+        detach();
         replace();
-        finish(failedRun(lab, 'worker', 'error', `The grader could not run: ${event.message || 'the worker failed to start'}`));
-      };
-      const timer = setTimeout(() => {
-        replace();
-        finish(failedRun(lab, 'worker', 'timeout',
-          `Stopped after ${seconds(timeLimitMs)}: the tests did not finish in the lab's time limit. An endless loop, or code far too slow?`));
-      }, timeLimitMs);
-      w.addEventListener('message', onMessage);
-      w.addEventListener('error', onError);
-      const request: GradeRequest = { id, lab, files: { ...files }, testTimeoutMs: testTimeoutFor(timeLimitMs) };
-      w.postMessage(request);
-    });
+      },
+    };
+  };
+
+  async function runOnce(files: LabFiles, lab: LabInfo, opts: GradeOptions): Promise<GradeResult> {
+    const testLimitMs = opts.testTimeLimitMs ?? DEFAULT_TEST_TIME_LIMIT_MS;
+    const run = supervise(sessions(files, lab, testLimitMs), { lab, engine: 'worker', testLimitMs, labLimitMs: opts.timeLimitMs });
+    cancelCurrent = () => run.cancel(new RunCancelledError());
+    try {
+      return await run.result;
+    } finally {
+      cancelCurrent = undefined;
+    }
   }
 
   return {
@@ -90,7 +102,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
       return run;
     },
     cancel() {
-      stopCurrent?.();
+      cancelCurrent?.();
     },
     dispose() {
       worker?.terminate();

@@ -1,49 +1,50 @@
 /**
- * The grading worker: receives a lab's files, runs the harness, posts the result back.
- * The page terminates it when a run exceeds the lab's time limit (a synchronous endless loop
- * cannot be stopped from inside).
+ * The grading worker: receives a lab's files, runs the harness, posts each test's progress and
+ * then the end back. The page terminates it when a test blocks past its limit (a synchronous
+ * endless loop cannot be stopped from inside).
  */
-import { cleanMessage, failedRun } from '../../result.ts';
-import { LAB_PACKAGES } from '../../harness/packages.ts';
-import { withStrayErrors } from '../../harness/errors.ts';
-import { runLab } from '../../harness/run-lab.ts';
+import { hostLab, type StrayErrorSource } from '../../harness/host.ts';
 import { KIT_SOURCES } from './kit-sources.ts';
 import type { GradeReply, GradeRequest } from './protocol.ts';
 
 /** The part of a dedicated worker's global scope used here (the DOM lib has no worker types). */
 interface WorkerScope {
   addEventListener(type: 'message', listener: (event: MessageEvent<GradeRequest>) => void): void;
-  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
-  addEventListener(type: 'unhandledrejection', listener: (event: PromiseRejectionEvent) => void): void;
+  addEventListener(type: 'error' | 'unhandledrejection', listener: (event: ErrorEvent | PromiseRejectionEvent) => void): void;
   postMessage(message: GradeReply): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
 
 // Errors learner code raises outside any test (a throw from a timer, an unawaited promise) go
-// into the result; they must not reach the page as worker errors, which mean "grader broken".
-let stray: unknown[] = [];
-scope.addEventListener('error', (e) => {
+// into the result; they must never reach the page as worker errors, which mean "grader broken",
+// not even between runs.
+let noteStray: ((error: unknown) => void) | undefined;
+const onStray = (e: ErrorEvent | PromiseRejectionEvent): void => {
   e.preventDefault();
-  stray.push(e.error ?? new Error(e.message));
-});
-scope.addEventListener('unhandledrejection', (e) => {
-  e.preventDefault();
-  stray.push(e.reason);
-});
+  noteStray?.('reason' in e ? e.reason : (e.error ?? new Error(e.message)));
+};
+scope.addEventListener('error', onStray);
+scope.addEventListener('unhandledrejection', onStray);
+const strayErrors: StrayErrorSource = (note) => {
+  noteStray = note;
+  return () => { noteStray = undefined; };
+};
 
 scope.addEventListener('message', async (event: MessageEvent<GradeRequest>) => {
-  const { id, lab, files, testTimeoutMs } = event.data;
-  let reply: GradeReply;
-  stray = [];
-  try {
-    const result = await runLab({ lab, engine: 'worker', files, kit: KIT_SOURCES, packages: LAB_PACKAGES, testTimeoutMs });
-    // Chromium reports an unhandled rejection in a task of its own, after the next timer: give
-    // the last test's rejections two turns to arrive.
-    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
-    reply = { id, result: withStrayErrors(result, stray) };
-  } catch (e) {
-    reply = { id, result: failedRun(lab, 'worker', 'error', cleanMessage(`The grader failed: ${String(e)}`)) };
-  }
-  scope.postMessage(reply);
+  const { id, lab, files, testTimeoutMs, skip } = event.data;
+  const post = (reply: GradeReply): void => scope.postMessage(reply);
+  const end = await hostLab({
+    lab,
+    files,
+    kit: KIT_SOURCES,
+    testTimeoutMs,
+    skip: new Set(skip),
+    events: {
+      collected: (paths) => post({ id, event: 'collected', paths }),
+      started: (path) => post({ id, event: 'started', path }),
+      finished: (test) => post({ id, event: 'finished', test }),
+    },
+  }, strayErrors);
+  post({ id, event: 'end', end });
 });
