@@ -10,6 +10,7 @@ import { grade } from './commands/grade.ts';
 import { gradeClass } from './commands/grade-class.ts';
 import { scaffold } from './commands/new.ts';
 import { check } from './commands/check.ts';
+import { watch } from './commands/watch.ts';
 import { LabFormatError } from '../catalog/catalog-fs.ts';
 
 const USAGE = `netlabs labs
@@ -19,6 +20,7 @@ const USAGE = `netlabs labs
   npm run lab -- grade <lab> [--file F] [--json] [--typecheck] [--time-limit MS]
                                               grade your work (or F); --json prints the result document;
                                               --typecheck also lists type errors (they never change the score)
+  npm run lab -- watch <lab> [--file F]       grade again on every save (g: full grade, q: quit)
   npm run lab -- grade <lab> --submissions DIR [--csv FILE] [--out DIR]
                                               grade a class: one .ts file or folder per student
   npm run lab -- new <chapter>/<slug>         scaffold a new lab
@@ -58,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     case 'grade':
       if (values.submissions) return gradeClass(need('a lab id'), { submissions: fromHere(values.submissions)!, csv: fromHere(values.csv), out: fromHere(values.out), timeLimitMs });
       return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck });
+    case 'watch': return watch(need('a lab id'), { file: fromHere(values.file) });
     case 'new': return scaffold(need('<chapter>/<slug>'));
     case 'check': return check(arg);
     default: throw new UsageError(`unknown command "${command}"`);

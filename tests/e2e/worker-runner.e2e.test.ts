@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
 import { slimSucrase } from '../../src/grading/engines/worker/slim-sucrase-fs.ts';
 import { labDirs, loadLab } from '../../src/catalog/catalog-fs.ts';
+import { resultOf, type SessionEnd } from '../../src/grading/supervise.ts';
+import { expectPartialCredit, lab as hangLab, neverSettled, pageFiles, stopped } from '../unit/hang-fixture.ts';
 
 const PAGE_DIR = fileURLToPath(new URL('./worker-runner-page/', import.meta.url));
 
@@ -68,20 +70,20 @@ let page: Page;
 
 interface Timed { result: GradeResult; ms: number }
 
-function gradeIn(on: Page, files: Record<string, string>, lab: LabInfo, timeLimitMs: number): Promise<Timed> {
+function gradeIn(on: Page, files: Record<string, string>, lab: LabInfo, timeLimitMs: number, testTimeLimitMs?: number): Promise<Timed> {
   return on.evaluate(
-    async ({ files, lab, timeLimitMs }) => {
+    async ({ files, lab, timeLimitMs, testTimeLimitMs }) => {
       const { runner } = (window as unknown as { netlabsTest: { runner: { grade: Function } } }).netlabsTest;
       const t0 = performance.now();
-      const result = (await runner.grade(files, lab, { timeLimitMs })) as GradeResult;
+      const result = (await runner.grade(files, lab, { timeLimitMs, testTimeLimitMs })) as GradeResult;
       return { result, ms: performance.now() - t0 };
     },
-    { files, lab, timeLimitMs },
+    { files, lab, timeLimitMs, testTimeLimitMs },
   );
 }
 
-function grade(learner: string, timeLimitMs = 5000): Promise<Timed> {
-  return gradeIn(page, files(learner), lab, timeLimitMs);
+function grade(learner: string, timeLimitMs = 5000, testTimeLimitMs?: number): Promise<Timed> {
+  return gradeIn(page, files(learner), lab, timeLimitMs, testTimeLimitMs);
 }
 
 async function openPage(): Promise<Page> {
@@ -183,22 +185,34 @@ describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
     }
   });
 
-  it('stops an endless loop at the time limit, keeps the page responsive, and runs again after', async () => {
-    const looping = grade('export function sum(a: number, b: number): number {\n  while (true) {}\n}\n', 1500);
+  it('stops an endless loop at the test\'s limit, keeps the page responsive, and runs again after', async () => {
+    const looping = grade('export function sum(a: number, b: number): number {\n  while (true) {}\n}\n', 5000, 1000);
     await new Promise((r) => setTimeout(r, 300));
     // The page's main thread is free while the worker loops: a 50 ms timer fires long before
-    // the 1.5 s limit (a blocked thread would fire it only after the loop is killed).
+    // the test's 1 s limit and the grace after it (a blocked thread would fire it only after the loop is killed).
     const timerMs = await page.evaluate(
       () => new Promise<number>((done) => { const t0 = performance.now(); setTimeout(() => done(performance.now() - t0), 50); }),
     );
     expect(timerMs).toBeLessThan(900);
     const stopped = await looping;
-    expect(stopped.result.status).toBe('timeout');
-    expect(stopped.result.message).toMatch(/^Stopped after 1\.5 s: .*endless loop/);
+    expect(stopped.result.status).toBe('fail');
+    expect(stopped.result.tests.map((t) => [t.name, t.status, t.message])).toEqual([
+      ['adds 1 and 2', 'timeout', 'Test timed out in 1000ms: it was still running, so the grader stopped it (an endless loop, or code far too slow?).'],
+      ['agrees with the reference on generated pairs', 'skip', 'not run: "adds 1 and 2" hung'],
+    ]);
     const after = await grade(reference);
     expect(after.result.status).toBe('pass');
     const again = await grade(reference);
     console.log(`worker runner: loop stopped after ${stopped.ms.toFixed(0)} ms, next run ${after.ms.toFixed(0)} ms (fresh worker), then ${again.ms.toFixed(0)} ms`);
+  });
+
+  it('keeps the first and third tasks when a test of the second blocks the worker', async () => {
+    const meta = hangLab.meta;
+    const hung = await gradeIn(page, pageFiles('blocks'), meta, meta.time_limit_ms, meta.test_time_limit_ms);
+    expectPartialCredit(hung.result, stopped());
+    const settles = await gradeIn(page, pageFiles('never-settles'), meta, meta.time_limit_ms, meta.test_time_limit_ms);
+    expectPartialCredit(settles.result, neverSettled());
+    console.log(`worker runner through a hang: blocking test ${hung.ms.toFixed(0)} ms, never-settling test ${settles.ms.toFixed(0)} ms (test limit ${meta.test_time_limit_ms} ms)`);
   });
 
   it('reports errors raised outside any test without failing the tests', async () => {
@@ -224,13 +238,17 @@ describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
         writeFileSync(join(dir, 'harness.mjs'), script);
         mkdirSync(join(dir, 'lab'));
         for (const [name, text] of Object.entries(files(reference))) writeFileSync(join(dir, 'lab', name), text);
-        writeFileSync(join(dir, 'lab', 'run.json'), JSON.stringify({ lab, testTimeoutMs: 2500 }));
+        writeFileSync(join(dir, 'lab', 'run.json'), JSON.stringify({ lab, testTimeoutMs: 2500, skip: [] }));
         const t0 = performance.now();
         const out = execFileSync(process.execPath, ['harness.mjs', 'lab', 'result.json'], { cwd: dir, encoding: 'utf8' });
         const ms = performance.now() - t0;
-        const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as GradeResult;
+        const end = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as SessionEnd;
+        const result = resultOf(lab, 'webcontainer', end);
         expect(result).toMatchObject({ status: 'pass', score: 3, engine: 'webcontainer' });
         expect(out).toContain('Score: 3/3 (100%) — pass');
+        // Progress, one line per event, as the page polls it.
+        const progress = readFileSync(join(dir, 'result.json.progress'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).event);
+        expect(progress).toEqual(['collected', 'started', 'finished', 'started', 'finished']);
         console.log(`harness script under node: ${ms.toFixed(0)} ms for a whole process`);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -1,12 +1,19 @@
-/** One harness session in a worker thread: progress and the end go to the parent as messages. */
-import { parentPort, workerData } from 'node:worker_threads';
+/**
+ * Harness sessions in a worker thread. The thread loads the harness when it starts and then
+ * grades each request it is sent (module state is fresh per grade: the harness loads every file
+ * anew, from a warm transpile cache); progress and the end go to the parent as messages.
+ */
+import { parentPort } from 'node:worker_threads';
 import { hostInProcess } from './harness-fs.ts';
 
-const { labDir, learnerPath, skip } = workerData as { labDir: string; learnerPath: string; skip: string[] };
-const post = (message: unknown): void => parentPort!.postMessage(message);
-const end = await hostInProcess(labDir, learnerPath, new Set(skip), {
-  collected: (paths) => post({ event: 'collected', paths }),
-  started: (path) => post({ event: 'started', path }),
-  finished: (test) => post({ event: 'finished', test }),
+export interface ThreadRequest { id: number; labDir: string; learnerPath: string; skip: string[] }
+
+parentPort!.on('message', async ({ id, labDir, learnerPath, skip }: ThreadRequest) => {
+  const post = (message: object): void => parentPort!.postMessage({ id, ...message });
+  const end = await hostInProcess(labDir, learnerPath, new Set(skip), {
+    collected: (paths) => post({ event: 'collected', paths }),
+    started: (path) => post({ event: 'started', path }),
+    finished: (test) => post({ event: 'finished', test }),
+  });
+  post({ event: 'end', end });
 });
-post({ event: 'end', end });
