@@ -8,16 +8,21 @@
  *   JS bytes (gzip) per chapter page: before opening a lab, after opening + one Run in worker
  *   mode, and after switching to WebContainer mode
  *   Run-to-report per lab in the worker, cold (fresh page) and warm (medians), in Chromium
+ *   lab watch save-to-report per lab (warm thread; median of 5 saves)
+ *   a grade where one test hangs (the hang fixture), CLI and the check's thread, wall clock
  *
  * Options: --runs N (default 3), --skip-build (use the existing dist/), --no-browser.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { loadAllLabs, readLabFile, PROJECT_ROOT } from '../src/catalog/catalog-fs.ts';
+import { loadAllLabs, loadLab, readLabFile, PROJECT_ROOT } from '../src/catalog/catalog-fs.ts';
 import { gradeWithVitest } from '../src/grading/engines/vitest/engine-fs.ts';
+import { gradeWithHarnessLimited } from '../src/grading/engines/node/thread-fs.ts';
+import { watchLab } from '../src/cli/commands/watch.ts';
 import { HAVE_CHROMIUM, launch, serveDist } from '../tests/e2e/support/site.ts';
 import { openLab, run, setCode } from '../tests/e2e/support/workbench.ts';
 import { inlineScriptBytes, recordScripts, sum } from '../tests/e2e/support/script-bytes.ts';
@@ -74,6 +79,52 @@ for (const lab of labs) {
 }
 out.cli_grade_ms = grades;
 console.log(`\nCLI grade of each reference (wall clock, vitest start-up included; median of ${RUNS})\n${table(['lab', 'grade time'], gradeRows)}`);
+
+// 2b. lab watch: save to report, with the warm thread.
+const watchRows: (string | number)[][] = [];
+const watchMs: Record<string, { first: number; median: number }> = {};
+for (const lab of labs) {
+  const dir = mkdtempSync(join(tmpdir(), 'netlabs-bench-watch-'));
+  const file = join(dir, 'learner.ts');
+  const reference = readFileSync(join(lab.dir, 'reference.ts'), 'utf8');
+  writeFileSync(file, reference);
+  const times: number[] = [];
+  let wake: () => void = () => {};
+  const watcher = watchLab(lab, file, { print: () => {}, onGraded: (_r, ms) => { times.push(ms); wake(); } });
+  await watcher.ready;
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 200)); // a person does not save twice in 200 ms
+    const graded = new Promise<void>((r) => { wake = r; });
+    writeFileSync(file, `${reference}\n// save ${i}\n`);
+    await graded;
+  }
+  watcher.close();
+  rmSync(dir, { recursive: true, force: true });
+  watchMs[lab.meta.id] = { first: times[0]!, median: median(times.slice(1)) };
+  watchRows.push([lab.meta.id, `${times[0]!.toFixed(0)} ms`, `${median(times.slice(1)).toFixed(0)} ms`]);
+}
+out.watch_ms = watchMs;
+console.log(`\nlab watch: save to report (warm thread; first grade at start, then median of 5 saves)\n${table(['lab', 'first', 'save → report'], watchRows)}`);
+
+// 2c. A grade where one test hangs: the fixture whose second task blocks or never settles.
+{
+  const hangDir = join(PROJECT_ROOT, 'tests/fixtures/labs/demo/hang');
+  const hangLab = loadLab(hangDir);
+  const rows: (string | number)[][] = [];
+  const hang: Record<string, number> = {};
+  for (const name of ['reference', 'blocks', 'never-settles']) {
+    const file = name === 'reference' ? join(hangDir, 'reference.ts') : join(hangDir, 'learners', `${name}.ts`);
+    const t0 = performance.now();
+    const thread = await gradeWithHarnessLimited(hangDir, file);
+    const threadMs = performance.now() - t0;
+    const cli = await gradeWithVitest(hangLab, file);
+    hang[`${name}_cli`] = cli.elapsedMs;
+    hang[`${name}_thread`] = threadMs;
+    rows.push([name, `${cli.result.score}/${cli.result.max_score}`, secs(cli.elapsedMs), `${thread.score}/${thread.max_score}`, secs(threadMs)]);
+  }
+  out.hang_ms = hang;
+  console.log(`\nA grade where one test hangs (fixture demo/hang: test limit ${hangLab.meta.test_time_limit_ms} ms, 3 tasks)\n${table(['learner', 'cli score', 'cli time', 'thread score', 'thread time'], rows)}`);
+}
 
 // 3 and 4. In Chromium.
 if (values['no-browser'] || !HAVE_CHROMIUM) {
