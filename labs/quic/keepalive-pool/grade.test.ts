@@ -140,6 +140,12 @@ task('server-close', () => {
 // ---- Task 3 -------------------------------------------------------------------------------
 
 task('client-close', () => {
+  it('a connection idle for exactly the client\'s timeout is closed before a request arriving then', () => {
+    const report = learner.simulatePool({ ...OPEN_FOREVER, clientIdleTimeoutMs: 300 }, [req(0, 100), req(400, 100)]);
+    expect(report.served.map((s) => s.connection)).toEqual([1, 2]);
+    expect(report.connections[0]).toMatchObject({ closedAt: 400, reason: 'client-idle-timeout' });
+  });
+
   graded('the client closes an idle connection when its timeout is the shorter, and holds TIME_WAIT', 2, () => {
     const config = { ...OPEN_FOREVER, clientIdleTimeoutMs: 300, serverKeepaliveTimeoutMs: 1000 };
     const report = learner.simulatePool(config, [req(0, 100), req(350, 100), req(900, 100)]);

@@ -66,6 +66,12 @@ task('varint', () => {
     expect(outcome(() => learner.decodeVarint(fromHex('25'), 1))).toEqual(truncated);
   });
 
+  it('knows the largest value, 2^62 − 1, and refuses one more when asked its length', () => {
+    expect(learner.varintLength(MAX)).toBe(8);
+    expect(hex(learner.encodeVarint(MAX))).toBe('ff ff ff ff ff ff ff ff');
+    expect(outcome(() => learner.varintLength(MAX + 1n))).toEqual({ ok: false, error: 'QuicRangeError', code: 'out-of-range' });
+  });
+
   it('decodes at an offset, reporting the bytes it used', () => {
     const bytes = fromHex('ff 25 7b bd 9d 7f 3e 7d 00');
     expect(learner.decodeVarint(bytes, 1)).toEqual({ value: 37n, length: 1 });
@@ -120,6 +126,14 @@ task('packet-number', () => {
     expect(learner.packetNumberLength(1000n + 32769n, 1000n)).toBe(3);
     expect(learner.packetNumberLength(5n + (1n << 31n), 5n)).toBe(4);
     expect(hex(learner.encodePacketNumber(0x1234n, 0x1233n))).toBe('34');
+  });
+
+  it('counts packet 0 as outstanding when nothing is acknowledged, up to the limit of 2^31', () => {
+    // 32,769 outstanding packet numbers need 17 bits: 3 bytes.
+    expect(learner.packetNumberLength(32768n, null)).toBe(3);
+    // 2^31 outstanding are the most that 4 bytes cover; one more cannot be encoded.
+    expect(learner.packetNumberLength((1n << 31n) - 1n, null)).toBe(4);
+    expect(outcome(() => learner.packetNumberLength(1n << 31n, null))).toEqual({ ok: false, error: 'QuicRangeError', code: 'too-many-unacked' });
   });
 
   it('refuses packet numbers it cannot encode', () => {
@@ -307,6 +321,13 @@ task('initial-header', () => {
     // A 21-byte connection ID.
     expect(outcome(() => learner.parseInitialHeader(datagram(`c0 00000001 15 ${'ab'.repeat(21)} 00 00 10`, 60)))).toEqual(err('cid-too-long'));
     expect(outcome(() => learner.parseInitialHeader(datagram(`c0 00000001 00 15 ${'ab'.repeat(21)} 00 10`, 60)))).toEqual(err('cid-too-long'));
+  });
+
+  it('takes connection IDs of exactly 20 bytes, the most version 1 allows, and refuses 21', () => {
+    const header = learner.parseInitialHeader(datagram(`c0 00000001 14 ${'ab'.repeat(20)} 14 ${'cd'.repeat(20)} 00 10`, 80));
+    expect([header.dcid.length, header.scid.length]).toEqual([20, 20]);
+    expect(outcome(() => learner.parseInitialHeader(datagram(`c0 00000001 14 ${'ab'.repeat(20)} 15 ${'cd'.repeat(21)} 00 10`, 80))))
+      .toEqual({ ok: false, error: 'QuicParseError', code: 'cid-too-long' });
   });
 
   graded('every prefix of a header is "truncated", never a read past the end', 3, () => {
