@@ -78,6 +78,17 @@ task('doh-request', () => {
     }
   });
 
+  it('dohTransport sends nothing to an http:// server: DoH is HTTPS only', async () => {
+    let sent = 0;
+    const exchange = async () => {
+      sent++;
+      return httpRes(replyTo('www.example.com', 'A', { answers: [rr('www.example.com', 'A', 60, '192.0.2.1')] }));
+    };
+    const lookup = learner.dohTransport(exchange)({ server: 'http://192.0.2.53/dns-query{?dns}', name: 'www.example.com', type: 'A', signal: new AbortController().signal });
+    await expect(lookup).rejects.toMatchObject({ name: 'HttpDnsError', code: 'bad-template' });
+    expect(sent).toBe(0);
+  });
+
   it('agrees with the reference on generated servers, names and methods', () => {
     const arb = fc.record({
       host: fc.constantFrom('192.0.2.53', '203.0.113.7:8443', '[2001:db8::53]', '127.0.0.1:5443'),
@@ -194,6 +205,14 @@ task('doh-response', () => {
     ]);
     const failing = learner.dohTransport(async () => httpRes(answer, {}, 500))({ server, name: 'www.example.com', type: 'A', signal });
     await expect(failing).rejects.toMatchObject({ name: 'HttpDnsError', code: 'http-status' });
+  });
+
+  it('dohTransport reads a reply whose content type has a parameter and whose question differs in case', async () => {
+    const server = 'https://192.0.2.53/dns-query{?dns}';
+    const answer = replyTo('WWW.EXAMPLE.COM', 'A', { answers: [rr('www.example.com', 'A', 45, '192.0.2.7')] });
+    const exchange = async () => httpRes(answer, { 'content-type': 'application/dns-message;charset=binary' });
+    const got = await learner.dohTransport(exchange)({ server, name: 'www.example.com', type: 'A', signal: new AbortController().signal });
+    expect(got).toEqual({ addresses: ['192.0.2.7'], ttl: 45 });
   });
 
   it('agrees with the reference on generated responses', () => {
