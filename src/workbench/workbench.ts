@@ -14,8 +14,9 @@ import { LabStorage, ago, askPersist, downloadText, pickTextFile, type SavedWork
 import { Tabs } from './tabs.ts';
 import { LEARNER, labDataPath, labInfo, type LabData } from './types.ts';
 import type { WebContainerMode } from './webcontainer-mode.ts';
+import { choose, initialSelection, runTarget, webcontainerFailed, type EngineChoice, type Selection } from '../grading/engines/select.ts';
 
-type Mode = 'worker' | 'webcontainer';
+type Mode = EngineChoice;
 
 const SAVE_DELAY_MS = 400;
 const BOOT_TIMEOUT_MS = 20_000;
@@ -47,7 +48,9 @@ export class Workbench {
   private tabs = new Tabs('Lab files');
   private worker: WorkerRunner;
   private wc?: WebContainerMode;
-  private mode: Mode;
+  /** Which engine grades a Run: the policy is ../grading/engines/select.ts. */
+  private selection: Selection;
+  private get mode(): Mode { return this.selection.mode; }
   private running = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private passed: boolean;
@@ -74,7 +77,7 @@ export class Workbench {
     this.work.hints ??= {};
     const entry = this.storage.entry(data.meta.id);
     this.passed = !!entry && (entry.passed || !!entry.earlier?.passed);
-    this.mode = data.meta.runtime === 'node' ? 'webcontainer' : 'worker';
+    this.selection = initialSelection(data.meta.runtime);
     this.worker = createWorkerRunner();
   }
 
@@ -478,13 +481,13 @@ export class Workbench {
   private async setMode(mode: Mode): Promise<void> {
     this.el.select.value = mode;
     if (mode === 'worker') {
-      this.mode = 'worker';
+      this.selection = choose(this.selection, 'worker');
       this.el.terminal.hidden = true;
       this.worker.warm();
       this.say('Runner: the in-page worker.');
       return;
     }
-    this.mode = 'webcontainer';
+    this.selection = choose(this.selection, 'webcontainer');
     this.el.terminal.hidden = false;
     this.el.root.dataset.state = 'booting';
     const t0 = performance.now();
@@ -514,17 +517,18 @@ export class Workbench {
 
   /** The WebContainer cannot run here: say why and use the worker (a reload tries again). */
   private fallBack(reason: string): void {
+    const fallback = webcontainerFailed(this.selection, reason);
+    this.selection = fallback.selection;
     const webcontainer = this.el.select.querySelector<HTMLOptionElement>('option[value="webcontainer"]');
     if (webcontainer) {
       webcontainer.disabled = true;
       webcontainer.textContent = 'WebContainer (unavailable: reload to retry)';
     }
-    if (this.meta.runtime === 'node') {
+    if (fallback.kind === 'command-line') {
       this.notice('warn', 'fallback', `The WebContainer could not start (${reason}), and this lab needs Node. Grade it on the command line: `, h('code', {}, `npm run lab -- grade ${this.meta.id}`), '.');
       this.say(`WebContainer unavailable: ${reason}.`);
       return;
     }
-    this.mode = 'worker';
     this.el.select.value = 'worker';
     this.el.terminal.hidden = true;
     this.worker.warm();
@@ -533,8 +537,9 @@ export class Workbench {
   }
 
   private currentRunner(): LabRunner | undefined {
-    if (this.mode === 'webcontainer') return this.wc?.runner;
-    return this.meta.runtime === 'node' ? undefined : this.worker;
+    const target = runTarget(this.selection, this.wc !== undefined);
+    if (target.kind !== 'engine') return undefined;
+    return target.engine === 'webcontainer' ? this.wc?.runner : this.worker;
   }
 
   async run(): Promise<GradeResult | undefined> {
@@ -548,7 +553,8 @@ export class Workbench {
     const info = labInfo(m);
     const runner = this.currentRunner();
     if (!runner) {
-      this.say(this.mode === 'webcontainer' ? 'The WebContainer is still starting: try again in a moment.' : 'This lab needs Node: choose the WebContainer runner, or use the command line.');
+      const target = runTarget(this.selection, this.wc !== undefined);
+      this.say(target.kind === 'wait' ? 'The WebContainer is still starting: try again in a moment.' : 'This lab needs Node: choose the WebContainer runner, or use the command line.');
       return undefined;
     }
     this.running = true;
