@@ -92,9 +92,9 @@ export async function startServer(work: QuicWorkdir, opts: ServerOptions = {}): 
 }
 
 /** Run gtlsclient against 127.0.0.1:port until its streams close (or the time limit). */
-export async function runClient(port: number, paths: string[], args: string[] = [], timeoutMs = 30_000): Promise<{ code: number; output: string }> {
+export async function runClient(port: number, paths: string[], args: string[] = [], timeoutMs = 30_000, opts: { quiet?: boolean } = {}): Promise<{ code: number; output: string }> {
   return run(NGTCP2_CLIENT, [
-    '-q', '--exit-on-all-streams-close', '--no-quic-dump', '--no-http-dump', '--timeout=5s', ...args,
+    ...(opts.quiet === false ? [] : ['-q']), '--exit-on-all-streams-close', '--no-quic-dump', '--no-http-dump', '--timeout=5s', ...args,
     LOOPBACK, String(port), ...paths.map((p) => `https://${LOOPBACK}:${port}${p}`),
   ], timeoutMs);
 }
