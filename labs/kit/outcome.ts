@@ -33,8 +33,12 @@ function errorOutcome(e: unknown): { ok: false; error: string; code?: string } {
 
 /** Bytes as lowercase hex with a space every byte: readable in a report diff. */
 export function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  // Tests call this on every generated input: a table, not toString per byte.
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += i === 0 ? HEX_BYTE[bytes[i]!] : ` ${HEX_BYTE[bytes[i]!]}`;
+  return out;
 }
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** Parse hex written with any whitespace ("00 01 ab" or "0001ab"). */
 export function fromHex(text: string): Uint8Array {

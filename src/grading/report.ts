@@ -2,7 +2,7 @@
  * A grade as plain text for a terminal: per task, then each failing test with its message.
  * The CLI prints it, and so does the WebContainer's shell after a run (browser-safe).
  */
-import type { GradeResult } from './result.ts';
+import { taskComplete, type GradeResult } from './result.ts';
 
 const MAX_MESSAGE_LINES = 24;
 
@@ -15,7 +15,7 @@ export function formatReport(result: GradeResult, file: string, title?: string):
   }
   lines.push('');
   result.tasks.forEach((task, i) => {
-    const mark = task.score === task.max_score ? 'PASS' : 'FAIL';
+    const mark = taskComplete(result, task.id) ? 'PASS' : 'FAIL';
     lines.push(`${mark}  ${i + 1}. ${task.title}  ${task.score}/${task.max_score}`);
     for (const t of result.tests.filter((x) => x.task_id === task.id && x.status !== 'pass')) {
       lines.push(`        ${t.status.toUpperCase()}  ${t.name}  (0/${t.max_score})`);

@@ -130,6 +130,16 @@ export function buildResult(
   };
 }
 
+/**
+ * The one rule for "this task is done", for every report (text and page): all its points, and
+ * none of its tests failed, timed out or errored (a test skipped in the file does not count).
+ */
+export function taskComplete(result: Pick<GradeResult, 'tasks' | 'tests'>, taskId: string): boolean {
+  const task = result.tasks.find((t) => t.id === taskId);
+  if (!task || task.score !== task.max_score) return false;
+  return result.tests.every((t) => t.task_id !== taskId || t.status === 'pass' || t.status === 'skip');
+}
+
 /** A run that produced no test results at all (did not compile, did not finish). */
 export function failedRun(lab: LabInfo, engine: Engine, status: 'error' | 'timeout', message: string): GradeResult {
   return buildResult(lab, engine, [], { status, message });

@@ -3,7 +3,7 @@
  * failing test with its message. vitest's "- Expected / + Received" diffs are coloured, and a
  * place in a lab file ("learner.ts:12:5") is a button that takes the editor there.
  */
-import type { GradeResult, TestResult } from '../grading/result.ts';
+import { taskComplete, type GradeResult, type TestResult } from '../grading/result.ts';
 import { h, sr } from './dom.ts';
 
 export interface ReportActions {
@@ -44,7 +44,7 @@ export function shortStatus(r: GradeResult): string {
 
 /** One sentence for screen readers (aria-live). */
 export function summaryText(r: GradeResult): string {
-  const tasksDone = r.tasks.filter((t) => t.score === t.max_score).length;
+  const tasksDone = r.tasks.filter((t) => taskComplete(r, t.id)).length;
   switch (r.status) {
     case 'pass':
       return `All tests pass: ${r.score} of ${r.max_score} points.`;
@@ -65,7 +65,7 @@ export function renderReport(r: GradeResult, actions: ReportActions, info: RunIn
   let opened = 0;
   for (const task of r.tasks) {
     const tests = r.tests.filter((t) => t.task_id === task.id);
-    const done = task.score === task.max_score && tests.every((t) => t.status === 'pass' || t.status === 'skip');
+    const done = taskComplete(r, task.id);
     const failing = tests.filter((t) => t.status !== 'pass' && t.status !== 'skip');
     const details = h(
       'details',
