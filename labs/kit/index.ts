@@ -5,5 +5,6 @@
 export { task, graded, vectors } from './tests';
 export { titleWithPoints, parsePoints } from './points';
 export { VirtualClock, flushMicrotasks, type Clock } from './clock';
+export { Bench, type Settled } from './bench';
 export { SEED, seededRandom, samples, forAll, forAllAsync, fc } from './random';
 export { outcome, outcomeAsync, hex, fromHex, type Outcome } from './outcome';
