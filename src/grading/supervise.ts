@@ -28,6 +28,45 @@ export interface SessionEvents {
   finished(test: RawTest): void;
 }
 
+/** One SessionEvents call as it travels from an engine to the supervisor (a message, a line of a file). */
+export type ProgressEvent =
+  | { event: 'collected'; paths: string[][] }
+  | { event: 'started'; path: string[] }
+  | { event: 'finished'; test: RawTest };
+
+/** The engine side: SessionEvents that send each call as a ProgressEvent. */
+export function sendEvents(send: (e: ProgressEvent) => void): SessionEvents {
+  return {
+    collected: (paths) => send({ event: 'collected', paths }),
+    started: (path) => send({ event: 'started', path }),
+    finished: (test) => send({ event: 'finished', test }),
+  };
+}
+
+/** The supervisor side: hand a ProgressEvent to `events`; anything else is ignored. */
+export function deliver(e: Partial<ProgressEvent> | undefined, events: SessionEvents): void {
+  if (e?.event === 'collected' && e.paths) events.collected(e.paths);
+  else if (e?.event === 'started' && e.path) events.started(e.path);
+  else if (e?.event === 'finished' && e.test) events.finished(e.test);
+}
+
+/**
+ * For a progress file the engine appends ProgressEvent lines to: call it with the file's text
+ * each time it is read; the complete lines not seen before are delivered, in order.
+ */
+export function progressFileReader(events: SessionEvents): (text: string) => void {
+  let readUpTo = 0;
+  return (text) => {
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    for (const line of complete.slice(readUpTo).split('\n').filter(Boolean)) {
+      let e: Partial<ProgressEvent> | undefined;
+      try { e = JSON.parse(line) as Partial<ProgressEvent>; } catch { e = undefined; }
+      deliver(e, events);
+    }
+    readUpTo = Math.max(readUpTo, complete.length);
+  };
+}
+
 /** How a session ended on its own. */
 export type SessionEnd =
   /** All tests it was given ran; `tests` (if the engine has a final list) is authoritative. */

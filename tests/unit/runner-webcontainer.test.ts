@@ -9,6 +9,7 @@ import type { GradeResult, LabInfo } from '../../src/grading/result.ts';
 import { readKitSources } from '../../src/grading/engines/node/harness-fs.ts';
 import { LAB_PACKAGES } from '../../src/grading/harness/packages.ts';
 import { runLab } from '../../src/grading/harness/run-lab.ts';
+import { sendEvents } from '../../src/grading/supervise.ts';
 import { EngineUnavailableError } from '../../src/grading/engines/types.ts';
 import type { RunSpec } from '../../src/grading/engines/webcontainer/harness-main.ts';
 import type { Container, ContainerFs } from '../../src/grading/engines/webcontainer/container.ts';
@@ -116,11 +117,7 @@ const harness = (stuck: boolean): Behaviour => async ([, labDir, resultFile], fs
   };
   const end = await runLab({
     lab: spec.lab, files: labFiles, kit: readKitSources(), packages: LAB_PACKAGES, testTimeoutMs: spec.testTimeoutMs, skip: new Set(spec.skip),
-    events: {
-      collected: (paths) => progress({ event: 'collected', paths }),
-      started: (path) => progress({ event: 'started', path }),
-      finished: (test) => progress({ event: 'finished', test }),
-    },
+    events: sendEvents(progress),
   });
   print('log from learner code\n');
   print(JSON.stringify({ kind: 'done', tests: [] })); // a forged result on stdout is never read

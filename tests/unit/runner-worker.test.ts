@@ -8,6 +8,7 @@ import type { LabInfo } from '../../src/grading/result.ts';
 import { readKitSources } from '../../src/grading/engines/node/harness-fs.ts';
 import { LAB_PACKAGES } from '../../src/grading/harness/packages.ts';
 import { runLab } from '../../src/grading/harness/run-lab.ts';
+import { sendEvents } from '../../src/grading/supervise.ts';
 import type { GradeReply, GradeRequest } from '../../src/grading/engines/worker/protocol.ts';
 import { createWorkerRunner } from '../../src/grading/engines/worker/runner.ts';
 import { stubsFor } from '../../src/grading/engines/worker/slim-sucrase-fs.ts';
@@ -41,11 +42,7 @@ class FakeWorker extends EventTarget {
     };
     void runLab({
       lab, files, kit: readKitSources(), packages: LAB_PACKAGES, testTimeoutMs, skip: new Set(skip),
-      events: {
-        collected: (paths) => post({ id, event: 'collected', paths }),
-        started: (path) => post({ id, event: 'started', path }),
-        finished: (test) => post({ id, event: 'finished', test }),
-      },
+      events: sendEvents((e) => post({ id, ...e })),
     }).then((end) => post({ id, event: 'end', end }));
   }
 

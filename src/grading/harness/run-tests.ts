@@ -45,7 +45,7 @@ export async function runTree(root: SuiteNode, options: RunOptions): Promise<Raw
 }
 
 /** Every test of the tree in run order, skipped ones too (vitest lists those as well). */
-export function testPaths(suite: SuiteNode, path: string[]): string[][] {
+function testPaths(suite: SuiteNode, path: string[]): string[][] {
   return suite.children.flatMap((child) =>
     child.kind === 'suite' ? testPaths(child, [...path, child.name]) : [[...path, child.name]]);
 }

@@ -9,8 +9,7 @@ import type { GradeResult } from '../../result.ts';
 import { LABS_DIR, loadLab, type Lab } from '../../../catalog/catalog-fs.ts';
 import { hostLab, processStrayErrors } from '../../harness/host.ts';
 import { LEARNER_FILE, REFERENCE_FILE, TEST_FILE, type HarnessInput } from '../../harness/run-lab.ts';
-import { supervise, type SessionEvents } from '../../supervise.ts';
-import type { SessionEnd } from '../../supervise.ts';
+import { supervise, type SessionEnd, type SessionEvents } from '../../supervise.ts';
 
 /** labs/kit/*.ts by file name, as the worker bundles them. */
 export function readKitSources(dir = join(LABS_DIR, 'kit')): Record<string, string> {

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { GradeResult } from '../../result.ts';
 import { loadLab } from '../../../catalog/catalog-fs.ts';
-import { supervise, type SessionEnd, type StartSession } from '../../supervise.ts';
+import { deliver, supervise, type ProgressEvent, type SessionEnd, type StartSession } from '../../supervise.ts';
 import type { ThreadRequest } from './thread-main-fs.ts';
 
 const MAIN = new URL('./thread-main-fs.ts', import.meta.url);
@@ -14,11 +14,7 @@ const MAIN = new URL('./thread-main-fs.ts', import.meta.url);
 /** Starting a thread (type stripping the harness) is part of each session's budget. */
 const THREAD_STARTUP_MS = 2_000;
 
-type ThreadMessage =
-  | { event: 'collected'; paths: string[][] }
-  | { event: 'started'; path: string[] }
-  | { event: 'finished'; test: import('../../result.ts').RawTest }
-  | { event: 'end'; end: SessionEnd };
+type ThreadMessage = { id: number } & (ProgressEvent | { event: 'end'; end: SessionEnd });
 
 /**
  * A warm thread kept between grades (for `lab watch`), as the page keeps its worker: it is
@@ -77,11 +73,9 @@ export function gradeWithHarnessLimited(labDir: string, learnerPath: string, lim
       else void worker.terminate(); // a timer left by learner code must not keep it alive
     };
     const done = new Promise<SessionEnd>((resolve) => {
-      worker.on('message', (m: ThreadMessage & { id: number }) => {
+      worker.on('message', (m: ThreadMessage) => {
         if (m.id !== id) return;
-        if (m.event === 'collected') events.collected(m.paths);
-        else if (m.event === 'started') events.started(m.path);
-        else if (m.event === 'finished') events.finished(m.test);
+        if (m.event !== 'end') deliver(m, events);
         else {
           release(m.end.kind === 'done' && !m.end.message);
           resolve(m.end);

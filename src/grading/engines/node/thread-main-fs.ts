@@ -4,16 +4,13 @@
  * anew, from a warm transpile cache); progress and the end go to the parent as messages.
  */
 import { parentPort } from 'node:worker_threads';
+import { sendEvents } from '../../supervise.ts';
 import { hostInProcess } from './harness-fs.ts';
 
 export interface ThreadRequest { id: number; labDir: string; learnerPath: string; skip: string[] }
 
 parentPort!.on('message', async ({ id, labDir, learnerPath, skip }: ThreadRequest) => {
   const post = (message: object): void => parentPort!.postMessage({ id, ...message });
-  const end = await hostInProcess(labDir, learnerPath, new Set(skip), {
-    collected: (paths) => post({ event: 'collected', paths }),
-    started: (path) => post({ event: 'started', path }),
-    finished: (test) => post({ event: 'finished', test }),
-  });
+  const end = await hostInProcess(labDir, learnerPath, new Set(skip), sendEvents(post));
   post({ event: 'end', end });
 });

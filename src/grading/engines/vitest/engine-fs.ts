@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { forbiddenImport } from '../../learner-imports.ts';
 import { cleanMessage, failedRun, type GradeResult, type RawTest } from '../../result.ts';
-import { supervise, type SessionEnd, type StartSession } from '../../supervise.ts';
+import { progressFileReader, supervise, type SessionEnd, type StartSession } from '../../supervise.ts';
 import { PROJECT_ROOT, type Lab } from '../../../catalog/catalog-fs.ts';
 import type { ReporterOutput } from './result-reporter-fs.ts';
 
@@ -71,19 +71,10 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
     child.stdout.resume(); // learner output is ignored: the result comes from the file
     const kill = (): void => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
 
-    let readUpTo = 0;
+    // Messages from vitest's fork name paths of this machine: cleaned as the final result's are.
+    const read = progressFileReader({ ...events, finished: (t) => events.finished({ ...t, message: t.message ? clean(t.message) : null }) });
     const poll = (): void => {
-      let text: string;
-      try { text = readFileSync(progressFile, 'utf8'); } catch { return; }
-      const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-      for (const line of complete.slice(readUpTo).split('\n').filter(Boolean)) {
-        let m: { event?: string; paths?: string[][]; path?: string[]; test?: RawTest };
-        try { m = JSON.parse(line) as typeof m; } catch { continue; }
-        if (m.event === 'collected' && m.paths) events.collected(m.paths);
-        else if (m.event === 'started' && m.path) events.started(m.path);
-        else if (m.event === 'finished' && m.test) events.finished({ ...m.test, message: m.test.message ? clean(m.test.message) : null });
-      }
-      readUpTo = Math.max(readUpTo, complete.length);
+      try { read(readFileSync(progressFile, 'utf8')); } catch { /* not written yet */ }
     };
     const timer = setInterval(poll, PROGRESS_POLL_MS);
 

@@ -8,7 +8,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach } from 'vitest';
 import type { RawTest } from '../../result.ts';
-import { quotedTestName, testKey } from '../../supervise.ts';
+import { quotedTestName, testKey, type ProgressEvent } from '../../supervise.ts';
 import { TIMED_OUT, timeoutWording } from '../../timeouts.ts';
 import { errorText } from './result-reporter-fs.ts';
 
@@ -26,7 +26,7 @@ const skipFile = process.env.NETLABS_SKIP;
 const graded = new Set<string>(skipFile ? (JSON.parse(readFileSync(skipFile, 'utf8')) as string[]) : []);
 const hungIn = new Map<string, string>();
 
-function write(line: object): void {
+function write(line: ProgressEvent): void {
   if (progressFile) appendFileSync(progressFile, `${JSON.stringify(line)}\n`);
 }
 

@@ -6,6 +6,7 @@
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule, TestCase } from 'vitest/node';
 import type { RawTest } from '../../result.ts';
+import type { ProgressEvent } from '../../supervise.ts';
 
 export interface ReporterOutput {
   tests: RawTest[];
@@ -41,7 +42,8 @@ export class ResultFileReporter implements Reporter {
   onTestModuleCollected(mod: TestModule): void {
     if (!this.#progress) return;
     const paths = [...mod.children.allTests()].map(pathOf);
-    appendFileSync(this.#progress, `${JSON.stringify({ event: 'collected', paths })}\n`);
+    const line: ProgressEvent = { event: 'collected', paths };
+    appendFileSync(this.#progress, `${JSON.stringify(line)}\n`);
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<ErrorLike>): void {

@@ -9,7 +9,7 @@
  * prints a summary for the terminal.
  */
 import type { LabInfo } from '../../result.ts';
-import { resultOf } from '../../supervise.ts';
+import { resultOf, sendEvents } from '../../supervise.ts';
 import { hostLab, processStrayErrors } from '../../harness/host.ts';
 import { formatReport } from '../../report.ts';
 import { KIT_SOURCES } from '../worker/kit-sources.ts';
@@ -45,11 +45,7 @@ async function main(): Promise<void> {
     kit: KIT_SOURCES,
     testTimeoutMs: spec.testTimeoutMs,
     skip: new Set(spec.skip),
-    events: {
-      collected: (paths) => progress({ event: 'collected', paths }),
-      started: (path) => progress({ event: 'started', path }),
-      finished: (test) => progress({ event: 'finished', test }),
-    },
+    events: sendEvents(progress),
   }, processStrayErrors(process));
   fs.writeFileSync(`${resultFile}.part`, JSON.stringify(end));
   fs.renameSync(`${resultFile}.part`, resultFile);

@@ -6,8 +6,8 @@
  * blocks is stopped by killing node, and a new node grades the tests left.
  * @webcontainer/api is loaded only when this engine boots.
  */
-import type { GradeResult, LabInfo, RawTest } from '../../result.ts';
-import { supervise, type Session, type SessionEnd, type SessionEvents } from '../../supervise.ts';
+import type { GradeResult, LabInfo } from '../../result.ts';
+import { progressFileReader, supervise, type Session, type SessionEnd, type SessionEvents } from '../../supervise.ts';
 import { DEFAULT_TEST_TIME_LIMIT_MS } from '../../timeouts.ts';
 import { EngineUnavailableError, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
 import type { RunSpec } from './harness-main.ts';
@@ -108,18 +108,8 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
     const progressFile = `${resultFile}.progress`;
     let proc: WebContainerProcess | undefined;
     let stopped = false;
-    let readUpTo = 0;
-    const poll = async (): Promise<void> => {
-      const text = await wc.fs.readFile(progressFile, 'utf-8').catch(() => '');
-      const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-      for (const line of complete.slice(readUpTo).split('\n').filter(Boolean)) {
-        const m = parseProgress(line);
-        if (m?.event === 'collected') events.collected(m.paths);
-        else if (m?.event === 'started') events.started(m.path);
-        else if (m?.event === 'finished') events.finished(m.test);
-      }
-      readUpTo = Math.max(readUpTo, complete.length);
-    };
+    const read = progressFileReader(events);
+    const poll = async (): Promise<void> => read(await wc.fs.readFile(progressFile, 'utf-8').catch(() => ''));
     const done = (async (): Promise<SessionEnd> => {
       await wc.mount({ [LAB_DIR]: { directory: labTree(files, { lab: { id: lab.id, version: lab.version, tasks: lab.tasks }, ...spec }) } });
       terminal.write(`\r\n$ node ${HARNESS_SCRIPT} ${LAB_DIR} ${resultFile}\r\n`);
@@ -189,18 +179,6 @@ function labTree(files: LabFiles, spec: RunSpec): FileSystemTree {
 /** How often the page reads a session's progress file (a hang is noticed within this much). */
 const PROGRESS_POLL_MS = 100;
 
-type Progress =
-  | { event: 'collected'; paths: string[][] }
-  | { event: 'started'; path: string[] }
-  | { event: 'finished'; test: RawTest };
-
-function parseProgress(line: string): Progress | undefined {
-  try {
-    return JSON.parse(line) as Progress;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A process without a pty writes bare "\n"; a terminal needs "\r\n". */
 function toTerminal(data: string): string {

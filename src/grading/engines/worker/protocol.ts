@@ -1,6 +1,6 @@
 /** Messages between the page and the grading worker. */
-import type { LabInfo, RawTest } from '../../result.ts';
-import type { SessionEnd } from '../../supervise.ts';
+import type { LabInfo } from '../../result.ts';
+import type { ProgressEvent, SessionEnd } from '../../supervise.ts';
 
 export interface GradeRequest {
   id: number;
@@ -12,8 +12,4 @@ export interface GradeRequest {
 }
 
 /** As the run goes (so a test that hangs is known by name), then once at the end. */
-export type GradeReply =
-  | { id: number; event: 'collected'; paths: string[][] }
-  | { id: number; event: 'started'; path: string[] }
-  | { id: number; event: 'finished'; test: RawTest }
-  | { id: number; event: 'end'; end: SessionEnd };
+export type GradeReply = ({ id: number } & ProgressEvent) | { id: number; event: 'end'; end: SessionEnd };

@@ -4,7 +4,7 @@
  * (the only way to stop a synchronous endless loop) and a fresh worker grades the tests left.
  */
 import type { GradeResult, LabInfo } from '../../result.ts';
-import { supervise, type SessionEnd, type StartSession } from '../../supervise.ts';
+import { deliver, supervise, type SessionEnd, type StartSession } from '../../supervise.ts';
 import { DEFAULT_TEST_TIME_LIMIT_MS } from '../../timeouts.ts';
 import { RunCancelledError, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
 import type { GradeReply, GradeRequest } from './protocol.ts';
@@ -51,9 +51,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
     const onMessage = (event: MessageEvent<GradeReply>): void => {
       const reply = event.data;
       if (reply?.id !== id) return;
-      if (reply.event === 'collected') events.collected(reply.paths);
-      else if (reply.event === 'started') events.started(reply.path);
-      else if (reply.event === 'finished') events.finished(reply.test);
+      if (reply.event !== 'end') deliver(reply, events);
       else {
         detach();
         // Errors outside any test mean learner code is still doing something (a timer, a

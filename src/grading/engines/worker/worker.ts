@@ -4,6 +4,7 @@
  * endless loop cannot be stopped from inside).
  */
 import { hostLab, type StrayErrorSource } from '../../harness/host.ts';
+import { sendEvents } from '../../supervise.ts';
 import { KIT_SOURCES } from './kit-sources.ts';
 import type { GradeReply, GradeRequest } from './protocol.ts';
 
@@ -40,11 +41,7 @@ scope.addEventListener('message', async (event: MessageEvent<GradeRequest>) => {
     kit: KIT_SOURCES,
     testTimeoutMs,
     skip: new Set(skip),
-    events: {
-      collected: (paths) => post({ id, event: 'collected', paths }),
-      started: (path) => post({ id, event: 'started', path }),
-      finished: (test) => post({ id, event: 'finished', test }),
-    },
+    events: sendEvents((e) => post({ id, ...e })),
   }, strayErrors);
   post({ id, event: 'end', end });
 });
