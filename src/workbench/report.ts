@@ -137,7 +137,8 @@ function testItem(t: TestResult, actions: ReportActions, open: boolean): HTMLEle
     h('span', { class: 'wb-test__points' }, `${t.score}/${t.max_score}`),
   ];
   const li = h('li', { class: `wb-test is-${t.status}`, 'data-test': t.name });
-  if (t.message && t.status !== 'pass') li.append(h('details', { open }, h('summary', {}, ...head), message(t.message, actions)));
+  // A test not run says why in one line ("not run: … hung"): shown, not folded away.
+  if (t.message && t.status !== 'pass') li.append(h('details', { open: open || t.status === 'skip' }, h('summary', {}, ...head), message(t.message, actions)));
   else li.append(...head);
   return li;
 }
