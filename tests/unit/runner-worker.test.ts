@@ -9,7 +9,7 @@ import { readKitSources } from '../../src/grading/engines/node/harness-fs.ts';
 import { LAB_PACKAGES } from '../../src/grading/harness/packages.ts';
 import { runLab } from '../../src/grading/harness/run-lab.ts';
 import { sendEvents } from '../../src/grading/supervise.ts';
-import type { GradeReply, GradeRequest } from '../../src/grading/engines/worker/protocol.ts';
+import type { GradeConnect, GradeReply, GradeRequest } from '../../src/grading/engines/worker/protocol.ts';
 import { createWorkerRunner } from '../../src/grading/engines/worker/runner.ts';
 import { stubsFor } from '../../src/grading/engines/worker/slim-sucrase-fs.ts';
 import { expectPartialCredit, lab as hangLab, neverSettled, pageFiles, stopped } from './hang-fixture.ts';
@@ -27,7 +27,20 @@ class FakeWorker extends EventTarget {
     this.mode = mode;
   }
 
-  postMessage(request: GradeRequest): void {
+  port?: MessagePort;
+
+  /** The page's first message is the private port (protocol.ts); requests come on it after. */
+  postMessage(message: GradeRequest | GradeConnect): void {
+    if ('connect' in message) {
+      this.port = message.connect;
+      this.port.addEventListener('message', (e) => this.receive((e as MessageEvent<GradeRequest>).data));
+      this.port.start();
+      return;
+    }
+    throw new Error('a request reached the worker outside its private port');
+  }
+
+  receive(request: GradeRequest): void {
     this.requests.push(request);
     if (this.mode === 'hang') return;
     if (this.mode === 'crash') {
@@ -38,7 +51,7 @@ class FakeWorker extends EventTarget {
     const { id, lab, files, skip } = request;
     const testTimeoutMs = this.mode === 'stuck-tests' ? 1e9 : request.testTimeoutMs;
     const post = (data: GradeReply): void => {
-      if (!this.terminated) this.dispatchEvent(new MessageEvent<GradeReply>('message', { data }));
+      if (!this.terminated) this.port!.postMessage(data);
     };
     void runLab({
       lab, files, kit: readKitSources(), packages: LAB_PACKAGES, testTimeoutMs, skip: new Set(skip),
@@ -48,6 +61,7 @@ class FakeWorker extends EventTarget {
 
   terminate(): void {
     this.terminated = true;
+    this.port?.close();
   }
 }
 

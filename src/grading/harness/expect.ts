@@ -8,7 +8,9 @@ import {
   ASYMMETRIC_MATCHERS_OBJECT,
   ChaiStyleAssertions,
   GLOBAL_EXPECT,
+  JEST_MATCHERS_OBJECT,
   JestAsymmetricMatchers,
+  MATCHERS_OBJECT,
   JestChaiExpect,
   JestExtend,
   addCustomEqualityTesters,
@@ -40,6 +42,12 @@ type ExpectInternals = ExpectStatic & {
   addEqualityTesters: typeof addCustomEqualityTesters;
   unreachable(message?: string): never;
 };
+
+/**
+ * Set once this realm's chai carries the custom matchers: after sealAssertions() its prototype
+ * is frozen, and a warm worker's later runs borrow the first expect's asymmetric forms.
+ */
+let extended = false;
 
 export function createExpect(): ExpectStatic {
   const expect = ((value: unknown, message?: string) => {
@@ -73,12 +81,13 @@ export function createExpect(): ExpectStatic {
   resetAssertionState(expect, '');
   // Asymmetric matchers look up "the" expect through this global; under vitest it is vitest's.
   const g = globalThis as Record<symbol, unknown>;
-  if (hostedByVitest) {
+  if (hostedByVitest || extended) {
     // vitest has extended chai with these matchers already; borrow their asymmetric forms.
     const host = g[GLOBAL_EXPECT] as Record<string, unknown> | undefined;
     for (const name of Object.keys(customMatchers)) if (host?.[name]) Object.assign(expect, { [name]: host[name] });
   } else {
     expect.extend(customMatchers);
+    extended = true;
   }
   if (!(GLOBAL_EXPECT in g)) Object.defineProperty(g, GLOBAL_EXPECT, { value: expect, writable: true, configurable: true });
   return expect;
@@ -103,4 +112,29 @@ export function checkAssertionCount(expect: ExpectStatic): void {
     throw state.expectedAssertionsNumberErrorGen!();
   }
   if (state.isExpectingAssertions === true && state.assertionCalls === 0) throw state.isExpectingAssertionsError;
+}
+
+/**
+ * Freeze what every assertion reads at run time and learner code could otherwise reach through
+ * the globals vitest and @vitest/expect publish: chai's Assertion prototype (where toEqual
+ * lives), the custom equality testers (one tester returning true would make every toEqual
+ * pass), the registered matchers, and those global bindings themselves. Called after the
+ * grader's own setup, before learner code loads; the vitest engine's fork does the same.
+ */
+export function sealAssertions(): void {
+  const g = globalThis as unknown as Record<symbol, unknown>;
+  const jest = g[JEST_MATCHERS_OBJECT] as { matchers?: object; customEqualityTesters?: object } | undefined;
+  if (jest?.customEqualityTesters) Object.freeze(jest.customEqualityTesters);
+  if (jest?.matchers) Object.freeze(jest.matchers);
+  const expect = g[GLOBAL_EXPECT];
+  if (typeof expect === 'function') {
+    const assertion = Object.getPrototypeOf((expect as (v: unknown) => object)(undefined)) as { constructor?: unknown } | null;
+    for (let p: object | null = assertion; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) Object.freeze(p);
+    if (typeof assertion?.constructor === 'function') Object.freeze(assertion.constructor);
+  }
+  for (const key of [GLOBAL_EXPECT, JEST_MATCHERS_OBJECT, MATCHERS_OBJECT, ASYMMETRIC_MATCHERS_OBJECT]) {
+    const d = Object.getOwnPropertyDescriptor(g, key);
+    if (!d?.configurable) continue;
+    Object.defineProperty(g, key, 'value' in d ? { writable: false, configurable: false } : { configurable: false, set: undefined });
+  }
 }

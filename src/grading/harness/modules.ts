@@ -14,6 +14,15 @@ export interface ModuleLoaderOptions {
   packages: Readonly<Record<string, unknown>>;
   /** The name a path has in messages and stack traces ("learner.ts", "kit/random.ts"). */
   displayName(path: string): string;
+  /**
+   * Why `from` may not import `spec` (resolved to `target`, a virtual path, when it names a
+   * file), or null: the learner's import rule, enforced again as each import runs.
+   */
+  refuse?(from: string, spec: string, target: string | undefined): string | null;
+}
+
+export class ImportRefusedError extends Error {
+  override name = 'ImportRefusedError';
 }
 
 export class ModuleNotFoundError extends Error {
@@ -33,7 +42,7 @@ export interface ModuleLoader {
 }
 
 export function createModuleLoader(options: ModuleLoaderOptions): ModuleLoader {
-  const { files, packages, displayName } = options;
+  const { files, packages, displayName, refuse } = options;
   const cache = new Map<string, Module>();
 
   function load(path: string): unknown {
@@ -50,7 +59,10 @@ export function createModuleLoader(options: ModuleLoaderOptions): ModuleLoader {
   }
 
   function requireFrom(from: string, spec: string): unknown {
-    if (!spec.startsWith('.') && !spec.startsWith('/')) {
+    const isFile = spec.startsWith('.') || spec.startsWith('/');
+    const refusal = refuse?.(from, spec, isFile ? resolveFile(files, joinPath(dirname(from), spec)) : undefined);
+    if (refusal) throw new ImportRefusedError(refusal);
+    if (!isFile) {
       if (Object.hasOwn(packages, spec)) return packages[spec];
       throw new ModuleNotFoundError(`Cannot find package '${spec}' imported from ${displayName(from)}`);
     }

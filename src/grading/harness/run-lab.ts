@@ -4,12 +4,13 @@
  * sources, telling the supervisor (../supervise.ts) as each test starts and finishes.
  * Browser-safe: no Node imports here.
  */
-import { forbiddenImport } from '../learner-imports.ts';
+import { refusedImport } from '../learner-imports.ts';
 import { cleanMessage, type LabInfo } from '../result.ts';
 import type { SessionEnd, SessionEvents } from '../supervise.ts';
 import { createCollector } from './collector.ts';
-import { createExpect } from './expect.ts';
+import { createExpect, sealAssertions } from './expect.ts';
 import { errorMessage, frameLocator } from './errors.ts';
+import { hardenBuiltins } from './harden.ts';
 import { createModuleLoader } from './modules.ts';
 import { runTree } from './run-tests.ts';
 import { DEFAULT_HOOK_TIMEOUT_MS, DEFAULT_TEST_TIME_LIMIT_MS } from '../timeouts.ts';
@@ -34,6 +35,11 @@ export interface HarnessInput {
   hookTimeoutMs?: number;
   /** Tests an earlier session graded (by testKey): not run again. */
   skip?: ReadonlySet<string>;
+  /**
+   * Freeze the realm's built-ins before the lab's modules load (harden.ts). The engines'
+   * homes do; a test that runs the harness inside its own vitest process must not.
+   */
+  harden?: boolean;
   events?: Partial<SessionEvents>;
 }
 
@@ -41,11 +47,13 @@ export async function runLab(input: HarnessInput): Promise<SessionEnd> {
   const { lab } = input;
   const missing = [TEST_FILE, REFERENCE_FILE, LEARNER_FILE].filter((f) => input.files[f] === undefined);
   if (missing.length) return { kind: 'error', message: `missing lab file(s): ${missing.join(', ')}` };
-  const forbidden = forbiddenImport(input.files[LEARNER_FILE]!, LEARNER_FILE);
-  if (forbidden) return { kind: 'error', message: forbidden };
+  const provided = Object.keys(input.files).filter((f) => f !== TEST_FILE && f !== REFERENCE_FILE && f !== LEARNER_FILE);
+  const refused = refusedImport(input.files[LEARNER_FILE]!, provided, LEARNER_FILE);
+  if (refused) return { kind: 'error', message: refused };
 
   // The repository's layout, so a test's '../../kit' and './learner' resolve as under vitest.
   const labDir = `labs/${lab.id}`;
+  const learnerPath = `${labDir}/${LEARNER_FILE}`;
   const files: Record<string, string> = {};
   for (const [name, source] of Object.entries(input.kit)) files[`labs/kit/${name}`] = source;
   for (const [name, source] of Object.entries(input.files)) files[`${labDir}/${name}`] = source;
@@ -59,8 +67,17 @@ export async function runLab(input: HarnessInput): Promise<SessionEnd> {
     files,
     packages: { ...input.packages, vitest: createVitestShim(collector, expect) },
     displayName,
+    // Again as each import runs: code can build a specifier the source check never saw.
+    refuse: (from, spec, target) =>
+      from === learnerPath && !(target !== undefined && provided.some((f) => target === `${labDir}/${f}`))
+        ? `${LEARNER_FILE} may not import "${spec}": a solution may import only the lab's provided files`
+        : null,
   });
 
+  if (input.harden) {
+    hardenBuiltins();
+    sealAssertions();
+  }
   try {
     loader.load(`${labDir}/${TEST_FILE}`);
     await collector.collect();

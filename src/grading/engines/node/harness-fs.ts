@@ -44,11 +44,11 @@ export function harnessInputFor(labDir: string, learnerPath: string): { lab: Lab
 }
 
 /** One harness session in this process (it cannot be stopped: a blocking test blocks us). */
-export function hostInProcess(labDir: string, learnerPath: string, skip: ReadonlySet<string>, events: Partial<SessionEvents>): Promise<SessionEnd> {
+export function hostInProcess(labDir: string, learnerPath: string, skip: ReadonlySet<string>, events: Partial<SessionEvents>, harden = false): Promise<SessionEnd> {
   const { input } = harnessInputFor(labDir, learnerPath);
   // A stray rejection or throw from learner code must not take the whole process down
   // (Node's default for an unhandled rejection); it is reported with the result instead.
-  return hostLab({ ...input, skip, events }, processStrayErrors(process));
+  return hostLab({ ...input, skip, events, harden }, processStrayErrors(process));
 }
 
 /**

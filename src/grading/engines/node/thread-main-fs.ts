@@ -11,6 +11,7 @@ export interface ThreadRequest { id: number; labDir: string; learnerPath: string
 
 parentPort!.on('message', async ({ id, labDir, learnerPath, skip }: ThreadRequest) => {
   const post = (message: object): void => parentPort!.postMessage({ id, ...message });
-  const end = await hostInProcess(labDir, learnerPath, new Set(skip), sendEvents(post));
+  // The thread is the harness's own realm: its built-ins are frozen before learner code runs.
+  const end = await hostInProcess(labDir, learnerPath, new Set(skip), sendEvents(post), true);
   post({ event: 'end', end });
 });

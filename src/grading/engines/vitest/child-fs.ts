@@ -6,12 +6,15 @@
  */
 import { startVitest } from 'vitest/node';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { Plugin } from 'vite';
+import { providedTarget } from '../../learner-imports.ts';
 import { ResultFileReporter } from './result-reporter-fs.ts';
 
 // vite's cache goes under the project's node_modules, not into the lab folder (vitest's root).
 const CACHE_DIR = fileURLToPath(new URL('../../../../node_modules/.vite/grading', import.meta.url));
 const PROGRESS_SETUP = fileURLToPath(new URL('./progress-setup-fs.ts', import.meta.url));
+const SEAL_SETUP = fileURLToPath(new URL('./seal-setup-fs.ts', import.meta.url));
 
 const [labDir, learnerFile, resultFile, testTimeout, provided = ''] = process.argv.slice(2);
 if (!labDir || !learnerFile || !resultFile) {
@@ -28,7 +31,10 @@ const vitest = await startVitest(
     root: labDir,
     include: ['grade.test.ts'],
     reporters: [new ResultFileReporter(resultFile, process.env.NETLABS_PROGRESS)],
-    setupFiles: [PROGRESS_SETUP],
+    setupFiles: [PROGRESS_SETUP, SEAL_SETUP],
+    // No eval or new Function in the fork: code built from a string imports natively, past vite
+    // and the import rule below.
+    execArgv: ['--disallow-code-generation-from-strings'],
     testTimeout: Number(testTimeout) || 10_000,
     hookTimeout: Number(testTimeout) || 10_000,
     // One fork: the lab's tests run in order in a single process, like the worker harness.
@@ -40,19 +46,31 @@ const vitest = await startVitest(
   },
   {
     resolve: {
-      alias: [
-        { find: /^\.\/learner(\.ts)?$/, replacement: learnerFile },
-        // The lab's provided files (lab.yaml `files:`) resolve to the lab's own copy wherever the
-        // learner's file lives: one module, so the tests' `instanceof` checks see the same classes.
-        ...provided.split(',').filter(Boolean).map((f) => ({
-          find: new RegExp(`^\\./${f.replace(/\.ts$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.ts)?$`),
-          replacement: join(labDir, f),
-        })),
-      ],
+      alias: [{ find: /^\.\/learner(\.ts)?$/, replacement: learnerFile }],
     },
+    plugins: [learnerImports(resolve(learnerFile), labDir, provided.split(',').filter(Boolean))],
     logLevel: 'silent',
     cacheDir: CACHE_DIR,
   },
 );
 await vitest?.close();
 process.exit(0);
+
+/**
+ * The learner's import rule (../../learner-imports.ts) as each import of the learner's file
+ * resolves, dynamic ones included: a provided file resolves to the lab's own copy wherever the
+ * learner's file lives (one module, so the tests' `instanceof` checks see the same classes);
+ * anything else fails the import.
+ */
+function learnerImports(learner: string, lab: string, provided: string[]): Plugin {
+  return {
+    name: 'netlabs:learner-imports',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!importer || resolve(importer.split('?')[0]!) !== learner) return null;
+      const target = providedTarget(source, provided);
+      if (!target) this.error(`learner.ts may not import "${source}": a solution may import only the lab's provided files`);
+      return join(lab, target);
+    },
+  };
+}

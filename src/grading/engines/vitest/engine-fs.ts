@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { forbiddenImport } from '../../learner-imports.ts';
+import { refusedImport } from '../../learner-imports.ts';
 import { cleanMessage, failedRun, type GradeResult, type RawTest } from '../../result.ts';
 import { progressFileReader, supervise, type SessionEnd, type StartSession } from '../../supervise.ts';
 import { PROJECT_ROOT, type Lab } from '../../../catalog/catalog-fs.ts';
@@ -45,8 +45,8 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
   if (!existsSync(learner)) {
     return { result: failedRun(info, 'cli', 'error', `no such file: ${learnerFile}`), elapsedMs: 0 };
   }
-  const forbidden = forbiddenImport(readFileSync(learner, 'utf8'), basename(learner));
-  if (forbidden) return { result: failedRun(info, 'cli', 'error', forbidden), elapsedMs: 0 };
+  const refused = refusedImport(readFileSync(learner, 'utf8'), info.files, basename(learner));
+  if (refused) return { result: failedRun(info, 'cli', 'error', refused), elapsedMs: 0 };
   const scratch = mkdtempSync(join(tmpdir(), 'netlabs-grade-'));
   const testLimitMs = opts.testTimeLimitMs ?? info.test_time_limit_ms;
   const clean = (m: string): string => cleanMessage(m, roots);

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     testTimeoutMs: spec.testTimeoutMs,
     skip: new Set(spec.skip),
     events: sendEvents(progress),
+    harden: true,
   }, processStrayErrors(process));
   fs.writeFileSync(`${resultFile}.part`, JSON.stringify(end));
   fs.renameSync(`${resultFile}.part`, resultFile);

@@ -7,7 +7,7 @@ import type { GradeResult, LabInfo } from '../../result.ts';
 import { deliver, supervise, type SessionEnd, type StartSession } from '../../supervise.ts';
 import { DEFAULT_TEST_TIME_LIMIT_MS } from '../../timeouts.ts';
 import { RunCancelledError, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
-import type { GradeReply, GradeRequest } from './protocol.ts';
+import type { GradeConnect, GradeReply, GradeRequest } from './protocol.ts';
 
 export interface WorkerRunnerOptions {
   /** How to start the grading worker (tests and other bundlers may supply their own). */
@@ -25,27 +25,43 @@ function defaultWorker(): Worker {
 
 export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRunner {
   const createWorker = options.createWorker ?? defaultWorker;
-  let worker: Worker | undefined;
+  let worker: { thread: Worker; port: MessagePort } | undefined;
   let nextId = 1;
   let queue: Promise<unknown> = Promise.resolve();
   /** Stops the run in flight, if any. */
   let cancelCurrent: (() => void) | undefined;
 
-  const current = (): Worker => (worker ??= createWorker());
+  /** A worker and the private port its harness answers on (protocol.ts). */
+  function start(): { thread: Worker; port: MessagePort } {
+    const thread = createWorker();
+    const { port1, port2 } = new MessageChannel();
+    const connect: GradeConnect = { connect: port2 };
+    thread.postMessage(connect, [port2]);
+    port1.start();
+    return { thread, port: port1 };
+  }
+
+  const current = (): { thread: Worker; port: MessagePort } => (worker ??= start());
+
+  function stopWorker(): void {
+    worker?.thread.terminate();
+    worker?.port.close();
+    worker = undefined;
+  }
 
   function replace(): void {
-    worker?.terminate();
-    worker = createWorker(); // loads while the learner reads the report
+    stopWorker();
+    worker = start(); // loads while the learner reads the report
   }
 
   /** One session is one request to the warm worker; stopping it costs the worker. */
   const sessions = (files: LabFiles, lab: LabInfo, testTimeoutMs: number): StartSession => (skip, events) => {
-    const w = current();
+    const { thread: w, port } = current();
     const id = nextId++;
     let settle!: (end: SessionEnd) => void;
     const done = new Promise<SessionEnd>((resolve) => { settle = resolve; });
     const detach = (): void => {
-      w.removeEventListener('message', onMessage);
+      port.removeEventListener('message', onMessage as EventListener);
       w.removeEventListener('error', onError);
     };
     const onMessage = (event: MessageEvent<GradeReply>): void => {
@@ -66,10 +82,10 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
       replace();
       settle({ kind: 'error', message: `The grader could not run: ${event.message || 'the worker failed to start'}` });
     };
-    w.addEventListener('message', onMessage);
+    port.addEventListener('message', onMessage as EventListener);
     w.addEventListener('error', onError);
     const request: GradeRequest = { id, lab, files: { ...files }, testTimeoutMs, skip: [...skip] };
-    w.postMessage(request);
+    port.postMessage(request);
     return {
       done,
       stop() {
@@ -103,8 +119,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerRun
       cancelCurrent?.();
     },
     dispose() {
-      worker?.terminate();
-      worker = undefined;
+      stopWorker();
     },
   };
 }

@@ -6,13 +6,13 @@
 import { hostLab, type StrayErrorSource } from '../../harness/host.ts';
 import { sendEvents } from '../../supervise.ts';
 import { KIT_SOURCES } from './kit-sources.ts';
-import type { GradeReply, GradeRequest } from './protocol.ts';
+import type { GradeConnect, GradeReply, GradeRequest } from './protocol.ts';
 
 /** The part of a dedicated worker's global scope used here (the DOM lib has no worker types). */
 interface WorkerScope {
   addEventListener(type: 'message', listener: (event: MessageEvent<GradeRequest>) => void): void;
+  removeEventListener(type: 'message', listener: (event: MessageEvent<GradeRequest>) => void): void;
   addEventListener(type: 'error' | 'unhandledrejection', listener: (event: ErrorEvent | PromiseRejectionEvent) => void): void;
-  postMessage(message: GradeReply): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
@@ -32,9 +32,19 @@ const strayErrors: StrayErrorSource = (note) => {
   return () => { noteStray = undefined; };
 };
 
-scope.addEventListener('message', async (event: MessageEvent<GradeRequest>) => {
-  const { id, lab, files, testTimeoutMs, skip } = event.data;
-  const post = (reply: GradeReply): void => scope.postMessage(reply);
+// The page's first message brings the port every request and reply travels on (protocol.ts);
+// it stays in this closure, out of reach of the learner code the harness runs.
+const connected = (event: MessageEvent<GradeConnect>): void => {
+  const port = event.data?.connect;
+  if (!port) return;
+  scope.removeEventListener('message', connected as (event: MessageEvent<GradeRequest>) => void);
+  port.addEventListener('message', (e: MessageEvent<GradeRequest>) => void grade(e.data, (reply) => port.postMessage(reply)));
+  port.start();
+};
+scope.addEventListener('message', connected as (event: MessageEvent<GradeRequest>) => void);
+
+async function grade(request: GradeRequest, post: (reply: GradeReply) => void): Promise<void> {
+  const { id, lab, files, testTimeoutMs, skip } = request;
   const end = await hostLab({
     lab,
     files,
@@ -42,6 +52,7 @@ scope.addEventListener('message', async (event: MessageEvent<GradeRequest>) => {
     testTimeoutMs,
     skip: new Set(skip),
     events: sendEvents((e) => post({ id, ...e })),
+    harden: true,
   }, strayErrors);
   post({ id, event: 'end', end });
-});
+}

@@ -1,0 +1,157 @@
+/**
+ * Freezes the language's built-ins before a learner's module runs, so code under grading cannot
+ * change what the assertions rely on (`Object.is = () => true`, a patched `Array.prototype.every`,
+ * a `JSON.stringify` that lies, a wrapped `postMessage`). Learner modules are strict code, so
+ * such an assignment throws at the learner's line; nothing in the score changes.
+ *
+ * This is the heart of Hardened JavaScript's `lockdown()` (the `ses` package), without its
+ * compartments: the tests hand live objects to learner code (clocks, transports, simulated
+ * networks) and check errors with `instanceof`, so learner and grader share one realm.
+ * docs/decisions.md weighs the two.
+ *
+ * Two things a frozen realm must still allow:
+ * - assigning `this.name = …` in an Error subclass, `obj.toString = …` on a plain object: with a
+ *   frozen prototype that assignment would throw ("the override mistake"), so those few
+ *   properties become accessors whose setter defines an own property on the instance;
+ * - V8's Error.stackTraceLimit and Error.prepareStackTrace, which Node, vitest and the kit set.
+ * Browser-safe.
+ */
+
+/** The global bindings frozen (values deep-frozen, bindings made read-only) when present. */
+const GLOBALS = [
+  'Object', 'Function', 'Array', 'Number', 'Boolean', 'String', 'Symbol', 'BigInt', 'Date', 'RegExp',
+  'Promise', 'Proxy', 'Reflect', 'JSON', 'Math', 'Intl', 'Atomics', 'Iterator',
+  'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError',
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry',
+  'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array',
+  'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
+  'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURI', 'encodeURIComponent', 'decodeURI', 'decodeURIComponent',
+  'TextEncoder', 'TextDecoder', 'structuredClone', 'queueMicrotask', 'setTimeout', 'clearTimeout',
+  'setInterval', 'clearInterval', 'atob', 'btoa', 'URL', 'URLSearchParams', 'AbortController', 'AbortSignal',
+  'DOMException', 'Event', 'EventTarget', 'MessageChannel', 'MessagePort', 'MessageEvent', 'postMessage',
+];
+
+/** Properties code commonly assigns on instances, shadowing a prototype's (SES's "moderate" set). */
+const OVERRIDABLE: Record<string, readonly (string | symbol)[]> = {
+  'Object.prototype': ['constructor', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable'],
+  'Function.prototype': ['constructor', 'toString', 'name', 'bind', 'apply', 'call'],
+  'Array.prototype': ['constructor', 'toString', 'push', 'concat', Symbol.iterator],
+  'Promise.prototype': ['constructor'],
+  'Map.prototype': ['constructor'],
+  'Set.prototype': ['constructor'],
+  'Uint8Array.prototype': ['constructor'],
+  'Error.prototype': ['constructor', 'name', 'message', 'toString'],
+  'TypeError.prototype': ['constructor', 'name', 'message'],
+  'RangeError.prototype': ['constructor', 'name', 'message'],
+  'SyntaxError.prototype': ['constructor', 'name', 'message'],
+  'EvalError.prototype': ['constructor', 'name', 'message'],
+  'ReferenceError.prototype': ['constructor', 'name', 'message'],
+  'URIError.prototype': ['constructor', 'name', 'message'],
+  'AggregateError.prototype': ['constructor', 'name', 'message'],
+  'DOMException.prototype': ['constructor', 'name', 'message'],
+};
+
+/** V8's hooks on the Error constructor that the host keeps setting. */
+const HOST_WRITABLE = new Set<string | symbol>(['stackTraceLimit', 'prepareStackTrace']);
+
+/**
+ * Bindings left writable (their functions are still frozen): vitest swaps the timers on the
+ * global between tests. A learner who replaces one only loses their own timers; the
+ * supervisor's limits run outside the realm.
+ */
+const REBINDABLE = new Set(['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask']);
+
+const HARDENED = Symbol.for('netlabs.hardened');
+
+/** Freeze the built-ins of this realm (once; later calls do nothing). */
+export function hardenBuiltins(global: typeof globalThis = globalThis): void {
+  const g = global as unknown as Record<string | symbol, unknown>;
+  if (g[HARDENED]) return;
+  const roots: unknown[] = [];
+  for (const name of GLOBALS) {
+    if (!(name in g)) continue;
+    roots.push(g[name]);
+    const d = Object.getOwnPropertyDescriptor(g, name) ?? lookup(g, name);
+    if (d?.configurable && !REBINDABLE.has(name)) {
+      if ('value' in d) Object.defineProperty(g, name, { value: d.value, writable: false, enumerable: d.enumerable, configurable: false });
+      else Object.defineProperty(g, name, { get: d.get, set: undefined, enumerable: d.enumerable, configurable: false });
+    }
+  }
+  roots.push(...hiddenIntrinsics());
+  for (const [path, keys] of Object.entries(OVERRIDABLE)) {
+    const [ctor] = path.split('.');
+    const proto = (g[ctor!] as { prototype?: object } | undefined)?.prototype;
+    if (proto) for (const key of keys) makeOverridable(proto, key);
+  }
+  const seen = new Set<unknown>();
+  for (const root of roots) deepFreeze(root, seen);
+  Object.defineProperty(g, HARDENED, { value: true });
+}
+
+/** Intrinsics no global names: the prototypes of generators, async functions, iterators. */
+function hiddenIntrinsics(): unknown[] {
+  const protos: unknown[] = [];
+  const add = (v: unknown): void => {
+    for (let p = v; p && p !== Object.prototype && p !== Function.prototype; p = Object.getPrototypeOf(p)) protos.push(p);
+  };
+  /* eslint-disable @typescript-eslint/no-empty-function */
+  add(function* () {});
+  add((function* () {})());
+  add(async function () {});
+  add(async function* () {});
+  add((async function* () {})());
+  /* eslint-enable @typescript-eslint/no-empty-function */
+  add([][Symbol.iterator]());
+  add(new Map().entries());
+  add(new Set().values());
+  add(''[Symbol.iterator]());
+  add(/x/[Symbol.matchAll]('x'));
+  add(Object.getPrototypeOf(Uint8Array));
+  return protos;
+}
+
+function lookup(o: object, key: string): PropertyDescriptor | undefined {
+  for (let p: object | null = o; p; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, key);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function makeOverridable(proto: object, key: string | symbol): void {
+  const d = Object.getOwnPropertyDescriptor(proto, key);
+  if (!d || !('value' in d) || !d.configurable) return;
+  const value: unknown = d.value;
+  Object.defineProperty(proto, key, {
+    get() { return value; },
+    set(this: object, v: unknown) {
+      if (this === proto) throw new TypeError(`Cannot assign to read only property '${String(key)}' of a built-in prototype`);
+      Object.defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: d.enumerable,
+    configurable: false,
+  });
+}
+
+function deepFreeze(root: unknown, seen: Set<unknown>): void {
+  const stack = [root];
+  while (stack.length) {
+    const o = stack.pop();
+    if ((typeof o !== 'object' && typeof o !== 'function') || o === null || seen.has(o)) continue;
+    seen.add(o);
+    const isError = o === Error;
+    for (const key of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      if (!d) continue;
+      if (isError && HOST_WRITABLE.has(key)) continue;
+      if ('value' in d) stack.push(d.value);
+      else stack.push(d.get, d.set);
+      if (isError && d.configurable) {
+        Object.defineProperty(o, key, 'value' in d ? { writable: false, configurable: false } : { configurable: false });
+      }
+    }
+    stack.push(Object.getPrototypeOf(o));
+    // Error itself stays extensible: V8 reads Error.prepareStackTrace there once a host sets it.
+    if (!isError) Object.freeze(o);
+  }
+}
