@@ -20,6 +20,7 @@ import { slimSucrase } from '../../src/grading/engines/worker/slim-sucrase-fs.ts
 import { labDirs, loadLab } from '../../src/catalog/catalog-fs.ts';
 import { resultOf, type SessionEnd } from '../../src/grading/supervise.ts';
 import { expectPartialCredit, lab as hangLab, neverSettled, pageFiles, stopped } from '../unit/hang-fixture.ts';
+import { forgeriesFor } from '../unit/forgeries.ts';
 
 const PAGE_DIR = fileURLToPath(new URL('./worker-runner-page/', import.meta.url));
 
@@ -256,6 +257,31 @@ describe.skipIf(!CHROMIUM)('worker runner in Chromium', () => {
     });
   });
 
+
+  // Grading integrity in the page: each cheating solution of tests/fixtures/forgeries scores 0
+  // in one warm worker, one after another, and the reference keeps full marks after them all.
+  for (const dir of [join(PAGE_DIR, '..', '..', 'fixtures', 'labs', 'demo', 'checksum'), ...labDirs().filter((d) => d.endsWith('message-codec'))]) {
+    const meta = loadLab(dir).meta;
+    it(`scores every forgery 0 against ${meta.id} in the worker`, { timeout: 240_000 }, async () => {
+      const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+      const base: Record<string, string> = { 'grade.test.ts': read('grade.test.ts'), 'reference.ts': read('reference.ts') };
+      const info: LabInfo = { id: meta.id, version: meta.version, tasks: meta.tasks };
+      const fresh = await openPage();
+      try {
+        const scored: string[] = [];
+        for (const f of forgeriesFor(dir)) {
+          const { result } = await gradeIn(fresh, { ...base, 'learner.ts': f.source }, info, meta.time_limit_ms);
+          if (result.score > 0 || result.status === 'pass') scored.push(`${f.name}: ${result.status} ${result.score}/${result.max_score}`);
+          console.log(`forgery ${meta.id} ${f.name}: ${result.status} ${result.score}/${result.max_score} ${(result.message ?? result.tests.find((t) => t.message)?.message ?? '').split('\n')[0]!.slice(0, 110)}`);
+        }
+        expect(scored).toEqual([]);
+        const after = await gradeIn(fresh, { ...base, 'learner.ts': read('reference.ts') }, info, meta.time_limit_ms);
+        expect([after.result.status, after.result.score]).toEqual(['pass', after.result.max_score]);
+      } finally {
+        await fresh.close();
+      }
+    });
+  }
 
   // The real labs, as a learner's page would grade them: the reference gets full marks and the
   // starter none, in a fresh page each (cold), then again (warm).

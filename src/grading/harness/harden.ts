@@ -49,17 +49,20 @@ const OVERRIDABLE: Record<string, readonly (string | symbol)[]> = {
   'URIError.prototype': ['constructor', 'name', 'message'],
   'AggregateError.prototype': ['constructor', 'name', 'message'],
   'DOMException.prototype': ['constructor', 'name', 'message'],
+  // vitest's fake timers copy these onto a Date subclass by assignment.
+  Date: ['now', 'parse', 'UTC'],
 };
 
 /** V8's hooks on the Error constructor that the host keeps setting. */
 const HOST_WRITABLE = new Set<string | symbol>(['stackTraceLimit', 'prepareStackTrace']);
 
 /**
- * Bindings left writable (their functions are still frozen): vitest swaps the timers on the
- * global between tests. A learner who replaces one only loses their own timers; the
- * supervisor's limits run outside the realm.
+ * Bindings left writable (their values are still frozen): vitest swaps the timers, Date and Intl on
+ * the global (between tests, and for fake timers). A learner who replaces one only changes
+ * their own clock; the tests' clocks are the kit's, and the supervisor's limits run outside
+ * the realm.
  */
-const REBINDABLE = new Set(['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask']);
+const REBINDABLE = new Set(['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'Date', 'Intl']);
 
 const HARDENED = Symbol.for('netlabs.hardened');
 
@@ -79,9 +82,10 @@ export function hardenBuiltins(global: typeof globalThis = globalThis): void {
   }
   roots.push(...hiddenIntrinsics());
   for (const [path, keys] of Object.entries(OVERRIDABLE)) {
-    const [ctor] = path.split('.');
-    const proto = (g[ctor!] as { prototype?: object } | undefined)?.prototype;
-    if (proto) for (const key of keys) makeOverridable(proto, key);
+    const [ctor, member] = path.split('.');
+    const owner = g[ctor!] as { prototype?: object } | undefined;
+    const target = member ? owner?.prototype : owner;
+    if (target) for (const key of keys) makeOverridable(target, key);
   }
   const seen = new Set<unknown>();
   for (const root of roots) deepFreeze(root, seen);

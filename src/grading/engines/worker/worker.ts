@@ -10,8 +10,8 @@ import type { GradeConnect, GradeReply, GradeRequest } from './protocol.ts';
 
 /** The part of a dedicated worker's global scope used here (the DOM lib has no worker types). */
 interface WorkerScope {
-  addEventListener(type: 'message', listener: (event: MessageEvent<GradeRequest>) => void): void;
-  removeEventListener(type: 'message', listener: (event: MessageEvent<GradeRequest>) => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<GradeConnect>) => void): void;
+  removeEventListener(type: 'message', listener: (event: MessageEvent<GradeConnect>) => void): void;
   addEventListener(type: 'error' | 'unhandledrejection', listener: (event: ErrorEvent | PromiseRejectionEvent) => void): void;
 }
 
@@ -37,11 +37,11 @@ const strayErrors: StrayErrorSource = (note) => {
 const connected = (event: MessageEvent<GradeConnect>): void => {
   const port = event.data?.connect;
   if (!port) return;
-  scope.removeEventListener('message', connected as (event: MessageEvent<GradeRequest>) => void);
+  scope.removeEventListener('message', connected);
   port.addEventListener('message', (e: MessageEvent<GradeRequest>) => void grade(e.data, (reply) => port.postMessage(reply)));
   port.start();
 };
-scope.addEventListener('message', connected as (event: MessageEvent<GradeRequest>) => void);
+scope.addEventListener('message', connected);
 
 async function grade(request: GradeRequest, post: (reply: GradeReply) => void): Promise<void> {
   const { id, lab, files, testTimeoutMs, skip } = request;
