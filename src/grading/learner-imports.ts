@@ -14,17 +14,18 @@
  * an import at run time. Browser-safe: no Node imports.
  */
 import { LEARNER_FILE } from './lab-files.ts';
+import { joinPath } from './harness/modules.ts';
+
+/** The wording of a refusal at load time (the harness's loader, the CLI's resolveId plugin). */
+export function refusedAtLoad(spec: string): string {
+  return `${LEARNER_FILE} may not import "${spec}": a solution may import only the lab's provided files`;
+}
 
 /** The provided file (a name from `files:`) a learner's specifier names, or null. */
 export function providedTarget(spec: string, provided: readonly string[]): string | null {
   if (!spec.startsWith('./') && !spec.startsWith('../')) return null; // bare, absolute, URL, node:
   // Resolved as if from the lab folder (where the page and the harness put the learner's file).
-  const parts = ['labs', 'chapter', 'lab'];
-  for (const part of spec.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
+  const parts = joinPath('labs/chapter/lab', spec).split('/');
   if (parts.length !== 4 || parts.slice(0, 3).join('/') !== 'labs/chapter/lab') return null;
   const name = parts[3]!;
   const candidates = [name, `${name}.ts`, name.replace(/\.m?js$/, '.ts')];

@@ -4,7 +4,7 @@
  * sources, telling the supervisor (../supervise.ts) as each test starts and finishes.
  * Browser-safe: no Node imports here.
  */
-import { refusedImport } from '../learner-imports.ts';
+import { refusedAtLoad, refusedImport } from '../learner-imports.ts';
 import { cleanMessage, type LabInfo } from '../result.ts';
 import type { SessionEnd, SessionEvents } from '../supervise.ts';
 import { createCollector } from './collector.ts';
@@ -70,7 +70,7 @@ export async function runLab(input: HarnessInput): Promise<SessionEnd> {
     // Again as each import runs: code can build a specifier the source check never saw.
     refuse: (from, spec, target) =>
       from === learnerPath && !(target !== undefined && provided.some((f) => target === `${labDir}/${f}`))
-        ? `${LEARNER_FILE} may not import "${spec}": a solution may import only the lab's provided files`
+        ? refusedAtLoad(spec)
         : null,
   });
 

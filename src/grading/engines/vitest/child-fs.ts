@@ -8,7 +8,7 @@ import { startVitest } from 'vitest/node';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { providedTarget } from '../../learner-imports.ts';
+import { providedTarget, refusedAtLoad } from '../../learner-imports.ts';
 import { ResultFileReporter } from './result-reporter-fs.ts';
 
 // vite's cache goes under the project's node_modules, not into the lab folder (vitest's root).
@@ -69,7 +69,7 @@ function learnerImports(learner: string, lab: string, provided: string[]): Plugi
     resolveId(source, importer) {
       if (!importer || resolve(importer.split('?')[0]!) !== learner) return null;
       const target = providedTarget(source, provided);
-      if (!target) this.error(`learner.ts may not import "${source}": a solution may import only the lab's provided files`);
+      if (!target) this.error(refusedAtLoad(source));
       return join(lab, target);
     },
   };
