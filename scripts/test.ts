@@ -8,7 +8,7 @@
  * times what it takes on a 2-core machine: a step that runs over is stopped and named, rather
  * than a hung CI job that says nothing.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 interface Step { name: string; cmd: string; args: string[]; limitS: number }
 
@@ -27,19 +27,53 @@ const steps: Step[] = [
 ];
 
 const only = process.argv.slice(2);
-const results: { name: string; ok: boolean; seconds: number; overLimit?: number }[] = [];
+const results: { name: string; ok: boolean; seconds: number; overLimit?: number; failures: string[] }[] = [];
 for (const step of steps) {
   if (only.length && !only.some((o) => step.name.startsWith(o))) continue;
   console.log(`\n=== ${step.name} (limit ${step.limitS} s) ===`);
   const t0 = Date.now();
-  const r = spawnSync(step.cmd, step.args, { stdio: 'inherit', timeout: step.limitS * 1000, killSignal: 'SIGTERM' });
-  const over = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
-  if (over) console.error(`\n*** ${step.name} ran over its limit of ${step.limitS} s and was stopped.`);
-  results.push({ name: step.name, ok: r.status === 0 && !over, seconds: (Date.now() - t0) / 1000, overLimit: over ? step.limitS : undefined });
+  const r = await runStep(step);
+  if (r.over) console.error(`\n*** ${step.name} ran over its limit of ${step.limitS} s and was stopped.`);
+  const ok = r.status === 0 && !r.over;
+  results.push({
+    name: step.name, ok, seconds: (Date.now() - t0) / 1000,
+    overLimit: r.over ? step.limitS : undefined, failures: ok ? [] : failureLines(r.output),
+  });
 }
 console.log('\n=== summary ===');
 for (const r of results) {
   const why = r.overLimit ? `  (over its limit of ${r.overLimit} s)` : '';
   console.log(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(22)} ${r.seconds.toFixed(1)} s${why}`);
 }
+// A CI log is often read from its end: repeat what failed there, so the summary names the test.
+for (const r of results.filter((x) => !x.ok && x.failures.length)) {
+  console.log(`\n=== what failed in ${r.name} ===`);
+  for (const line of r.failures) console.log(line);
+}
 process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+/** Runs one step with its output shown live and kept, and stops it at its limit. */
+function runStep(step: Step): Promise<{ status: number | null; over: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(step.cmd, step.args, { stdio: ['inherit', 'pipe', 'pipe'] });
+    const chunks: string[] = [];
+    const keep = (out: NodeJS.WriteStream) => (b: Buffer) => { out.write(b); chunks.push(b.toString()); };
+    child.stdout.on('data', keep(process.stdout));
+    child.stderr.on('data', keep(process.stderr));
+    let over = false;
+    const timer = setTimeout(() => { over = true; child.kill('SIGTERM'); }, step.limitS * 1000);
+    child.on('close', (status) => { clearTimeout(timer); resolve({ status, over, output: chunks.join('') }); });
+  });
+}
+
+/**
+ * The lines that say what failed: vitest's "Failed Tests" block (up to its summary), the lab
+ * check's failing rows, tsc's errors. At most 120 lines, colours stripped.
+ */
+function failureLines(output: string): string[] {
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const start = lines.findIndex((l) => /Failed Tests? \d+|Failed Suites? \d+/.test(l));
+  if (start < 0) return lines.filter((l) => /\b(FAIL|fail|error|Error)\b|×|✗/.test(l)).slice(0, 120);
+  const end = lines.findIndex((l, i) => i > start && /^\s*Test Files\s/.test(l));
+  return lines.slice(start, end < 0 ? undefined : end + 1).slice(0, 120);
+}
