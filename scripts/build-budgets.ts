@@ -96,7 +96,8 @@ export function measure(page: string, dist = DIST): PageBytes {
     const workbench = [...all].filter((p) => !onLoad.has(p));
     const isContainer = (p: string): boolean => /webcontainer|xterm|harness-main/i.test(p);
     // The bundled harness itself (large, everything inlined), not the tiny module naming its URL.
-    const isScript = (p: string): boolean => /harness-main-[\w]+\.js$/.test(p);
+    // Vite names it harness-main-<hash>.js; a hash may hold "-" and "_".
+    const isScript = (p: string): boolean => /harness-main-[\w-]+\.js$/.test(p);
     result.workbench = sumGz(workbench.filter((p) => !isContainer(p)), dist);
     result.webcontainer = sumGz(workbench.filter((p) => !isScript(p)), dist);
     result.containerScript = sumGz(workbench.filter(isScript), dist);

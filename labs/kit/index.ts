@@ -8,3 +8,4 @@ export { VirtualClock, flushMicrotasks, type Clock } from './clock';
 export { Bench, type Settled } from './bench';
 export { SEED, seededRandom, samples, forAll, forAllAsync, fc } from './random';
 export { outcome, outcomeAsync, hex, fromHex, type Outcome } from './outcome';
+export { withCopiedInputs } from './copies';

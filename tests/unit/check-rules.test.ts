@@ -11,15 +11,23 @@ const messages = (src: string) => checkSubset(src, 'grade.test.ts', opts).proble
 describe('lab-test subset', () => {
   it('accepts the subset', () => {
     const src = `import { describe, it, test, expect, beforeEach, afterEach, vi } from 'vitest';
-import { task, graded } from '../../kit';
-import * as learner from './learner';
+import { task, graded, withCopiedInputs } from '../../kit';
+import * as submitted from './learner';
 import * as reference from './reference';
 import { bytes } from './wire';
+const learner = withCopiedInputs(submitted);
 const f = vi.fn();
 task('header', () => { beforeEach(() => {}); it('a', () => expect(f).not.toHaveBeenCalled()); });
 describe('names', () => { test('b', () => { expect({ a: 1 }).toEqual(expect.objectContaining({ a: 1 })); }); });`;
     expect(messages(src)).toEqual([]);
     expect(checkSubset(src, 'grade.test.ts', opts).taskBlocks).toEqual(['header', 'names']);
+  });
+  it('lets a test reach the learner only through withCopiedInputs', () => {
+    expect(messages(`import * as learner from './learner';\ntask('header', () => { it('a', () => learner.f()); });`)).toEqual([
+      expect.stringMatching(/^2:38 "learner" is the learner's module unwrapped: call it through withCopiedInputs\(learner\)/),
+    ]);
+    expect(messages(`import { f } from './learner';`)).toEqual([expect.stringMatching(/^1:1 import the learner's module whole and wrap it/)]);
+    expect(messages(`import type { T } from './learner';\nimport * as s from './learner';\nconst l = withCopiedInputs(s);\ntype M = typeof s;`)).toEqual([]);
   });
   it('names each use outside the subset with line and column', () => {
     const src = `import { it, vi, expectTypeOf } from 'vitest';

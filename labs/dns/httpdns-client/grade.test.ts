@@ -1,10 +1,13 @@
 import { it, expect } from 'vitest';
-import { task, graded, forAll, forAllAsync, fc, outcome, hex } from '../../kit';
-import * as learner from './learner';
+import { task, graded, forAll, forAllAsync, fc, outcome, hex, withCopiedInputs } from '../../kit';
+import * as submitted from './learner';
 import * as reference from './reference';
 import { DNS_MESSAGE, type ClientOptions, type DnsAnswer, type HttpRequest, type HttpResponse, type Lookup, type RRType } from './types';
 import { encodeMessage, encodeQuery, type Message, type ResourceRecord } from './wire';
 import { Bench, SimHttpDns, SimSystem, nameTag, simAddress, type ServerBehaviour } from './simnet';
+
+// The learner gets copies of every input, so rewriting one cannot move the reference's answer.
+const learner = withCopiedInputs(submitted);
 
 /** What the tests use of a solution (structural, so the learner's class needs no private fields of the reference's). */
 interface Impl {

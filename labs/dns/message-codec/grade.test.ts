@@ -1,8 +1,11 @@
 import { it, expect } from 'vitest';
-import { task, graded, vectors, forAll, fc, outcome, hex, fromHex } from '../../kit';
-import * as learner from './learner';
+import { task, graded, vectors, forAll, fc, outcome, hex, fromHex, withCopiedInputs } from '../../kit';
+import * as submitted from './learner';
 import * as reference from './reference';
 import type { DnsFlags, DnsHeader, DnsMessage, DnsQuestion, DnsRecord, Edns, RecordType } from './reference';
+
+// The learner gets copies of every input, so rewriting one cannot move the reference's answer.
+const learner = withCopiedInputs(submitted);
 
 // ---------------------------------------------------------------------------------------------
 // Real packets, captured on 127.0.0.1: dig 9.18 asking unbound 1.17 (serving the zone lab.test

@@ -1,9 +1,12 @@
 import { it, expect } from 'vitest';
-import { task, graded, forAllAsync, fc } from '../../kit';
-import * as learner from './learner';
+import { task, graded, forAllAsync, fc, withCopiedInputs } from '../../kit';
+import * as submitted from './learner';
 import * as reference from './reference';
 import { RCODE, TransportError, type Attempt, type Outcome, type Proto, type Question, type Reply, type ResolverOptions } from './types';
 import { Bench, SimNetwork, type Behaviour, type SimServer } from './simnet';
+
+// The learner gets copies of every input, so rewriting one cannot move the reference's answer.
+const learner = withCopiedInputs(submitted);
 
 type Impl = typeof reference;
 

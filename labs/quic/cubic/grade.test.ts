@@ -1,8 +1,11 @@
 import { expect, it } from 'vitest';
-import { task, graded, forAll, fc, VirtualClock } from '../../kit';
-import * as learner from './learner';
+import { task, graded, forAll, fc, VirtualClock, withCopiedInputs } from '../../kit';
+import * as submitted from './learner';
 import * as reference from './reference';
 import { windowTrace, type Clock, type ControllerOptions, type Scenario, type TracePoint } from './sim';
+
+// The learner gets copies of every input, so rewriting one cannot move the reference's answer.
+const learner = withCopiedInputs(submitted);
 
 /**
  * Windows are doubles: two correct programs may round differently in the last bits. Numbers

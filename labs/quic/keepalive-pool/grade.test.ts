@@ -1,8 +1,11 @@
 import { expect, it } from 'vitest';
-import { task, graded, forAll, fc } from '../../kit';
-import * as learner from './learner';
+import { task, graded, forAll, fc, withCopiedInputs } from '../../kit';
+import * as submitted from './learner';
 import * as reference from './reference';
 import type { PoolConfig, Request } from './types';
+
+// The learner gets copies of every input, so rewriting one cannot move the reference's answer.
+const learner = withCopiedInputs(submitted);
 
 const NEVER = Infinity;
 /** A pool where nothing ever closes: only reuse, limits and queueing are in play. */

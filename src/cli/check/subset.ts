@@ -37,12 +37,25 @@ export function checkSubset(source: string, fileName: string, opts: { taskIds: s
     allowedModules.add(`./${f.replace(/\.ts$/, '')}`);
   }
 
+  // The learner's module is reached only through the kit's withCopiedInputs, so no test can hand
+  // the learner an object that the reference (or a later test) then reads.
+  const learnerNames = new Set<string>();
+  const learnerImport = (stmt: ts.ImportDeclaration) => {
+    const clause = stmt.importClause;
+    if (!clause || clause.isTypeOnly) return;
+    const bindings = clause.namedBindings;
+    const valueNames = bindings && ts.isNamedImports(bindings) ? bindings.elements.filter((e) => !e.isTypeOnly) : [];
+    if (bindings && ts.isNamespaceImport(bindings) && !clause.name) learnerNames.add(bindings.name.text);
+    else if (clause.name || valueNames.length) at(stmt, `import the learner's module whole and wrap it: import * as submitted from './learner'; const learner = withCopiedInputs(submitted);`);
+  };
+
   /** Local name -> vitest's name, so `import { vi as v }` cannot hide `v.useFakeTimers()`. */
   const vitestNames = new Map<string, string>();
   for (const stmt of sf.statements) {
     if (ts.isImportDeclaration(stmt)) {
       const spec = (stmt.moduleSpecifier as ts.StringLiteral).text;
       if (!allowedModules.has(spec)) at(stmt, `import from "${spec}": lab tests import only vitest, ../../kit, ./learner, ./reference and the lab's own files`);
+      if (spec === './learner') learnerImport(stmt);
       if (spec === 'vitest') {
         const bindings = stmt.importClause?.namedBindings;
         if (!bindings || !ts.isNamedImports(bindings)) at(stmt, 'import vitest by name: import { describe, it, expect } from "vitest"');
@@ -73,6 +86,9 @@ export function checkSubset(source: string, fileName: string, opts: { taskIds: s
   }
 
   const visit = (node: ts.Node) => {
+    if (ts.isIdentifier(node) && learnerNames.has(node.text) && !isWrappedOrType(node)) {
+      at(node, `"${node.text}" is the learner's module unwrapped: call it through withCopiedInputs(${node.text}), so the learner gets copies of its inputs`);
+    }
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
       const obj = vitestNames.get(node.expression.text) ?? node.expression.text;
       const prop = node.name.text;
@@ -89,4 +105,17 @@ export function checkSubset(source: string, fileName: string, opts: { taskIds: s
   };
   visit(sf);
   return { problems, taskBlocks };
+}
+
+/** The namespace's own import, `withCopiedInputs(ns)`, or a type position (`typeof ns.X`). */
+function isWrappedOrType(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isNamespaceImport(parent)) return true;
+  if (ts.isCallExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === 'withCopiedInputs' &&
+      parent.arguments.length === 1 && parent.arguments[0] === id) return true;
+  for (let n: ts.Node = id; n.parent; n = n.parent) {
+    if (ts.isTypeQueryNode(n) || ts.isTypeReferenceNode(n)) return true;
+    if (ts.isExpression(n) && !ts.isIdentifier(n) && !ts.isQualifiedName(n as ts.Node)) return false;
+  }
+  return false;
 }

@@ -73,9 +73,12 @@ export function checksum(bytes: Uint8Array): number {
 }
 `,
     'grade.test.ts': `import { expect } from 'vitest';
-import { task, vectors, graded, forAll, fc } from '../../kit';
-import * as learner from './learner';
+import { task, vectors, graded, forAll, fc, withCopiedInputs } from '../../kit';
+import * as submitted from './learner';
 import * as reference from './reference';
+
+// The learner gets copies of every input, so rewriting one cannot move the reference's answer.
+const learner = withCopiedInputs(submitted);
 
 task('checksum', () => {
   vectors(
