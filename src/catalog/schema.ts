@@ -34,12 +34,20 @@ export const labSchema = z
     tasks: z.array(taskSchema).min(1),
     /** Extra files of the lab folder the learner may read (shown as read-only tabs). */
     files: z.array(z.string().regex(/^[\w.-]+\.ts$/)).default([]),
+    /**
+     * Node built-ins the learner's file may import, as `node:<name>` (runtime: node labs only:
+     * a lab about real sockets lists `node:dgram`). Provided files may use any.
+     */
+    builtins: z.array(z.string().regex(/^node:[a-z_]+(\/[a-z_]+)?$/, '"node:<module>"')).default([]),
   })
   .strict()
   .superRefine((lab, ctx) => {
     const [chapter] = lab.id.split('/');
     if (chapter !== lab.chapter) {
       ctx.addIssue({ code: 'custom', path: ['chapter'], message: `must match the id's chapter "${chapter}"` });
+    }
+    if (lab.builtins.length && lab.runtime !== 'node') {
+      ctx.addIssue({ code: 'custom', path: ['builtins'], message: 'only a runtime: node lab may list Node built-ins (the page\'s worker has none)' });
     }
     const seen = new Set<string>();
     lab.tasks.forEach((t, i) => {

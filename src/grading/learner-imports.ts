@@ -1,6 +1,7 @@
 /**
  * What a learner's file may import, one rule for every engine: the lab's provided files
- * (lab.yaml `files:`), nothing else. The reference by any path, the tests, the kit, other labs,
+ * (lab.yaml `files:`) and, in a runtime: node lab, the Node built-ins it lists (`builtins:`);
+ * nothing else. The reference by any path, the tests, the kit, other labs,
  * the test framework and every package are refused before the code runs, with the line of the
  * import. A provided file may itself use the kit or a bundled package; the learner reaches
  * those only through it.
@@ -32,14 +33,30 @@ export function providedTarget(spec: string, provided: readonly string[]): strin
   return provided.find((f) => candidates.includes(f)) ?? null;
 }
 
+/**
+ * The `node:` name of a built-in the lab lists (`builtins:` of a runtime: node lab), written with
+ * or without its prefix, or null.
+ */
+export function allowedBuiltin(spec: string, builtins: readonly string[]): string | null {
+  const name = spec.startsWith('node:') ? spec : `node:${spec}`;
+  return builtins.includes(name) ? name : null;
+}
+
 /** "learner.ts:3:1: imports "../reference": …" for the first import the rule refuses, or null. */
-export function refusedImport(source: string, provided: readonly string[], fileName = LEARNER_FILE): string | null {
+export function refusedImport(
+  source: string,
+  provided: readonly string[],
+  fileName = LEARNER_FILE,
+  builtins: readonly string[] = [],
+): string | null {
   const toks = lex(source);
   const where = (at: number): string => {
     const before = source.slice(0, at);
     return `${fileName}:${before.split('\n').length}:${at - before.lastIndexOf('\n')}`;
   };
-  const allowed = provided.length ? provided.map((f) => `./${f.replace(/\.ts$/, '')}`).join(', ') : 'none in this lab';
+  const names = [...provided.map((f) => `./${f.replace(/\.ts$/, '')}`), ...builtins];
+  const allowed = names.length ? names.join(', ') : 'none in this lab';
+  const permitted = (spec: string): boolean => providedTarget(spec, provided) !== null || allowedBuiltin(spec, builtins) !== null;
   const refuse = (at: number, spec: string): string =>
     `${where(at)}: imports "${spec}": a solution may import only the lab's provided files (${allowed})`;
   let typeOnly = false; // inside `import type … from` / `export type … from`: erased, never loaded
@@ -63,13 +80,13 @@ export function refusedImport(source: string, provided: readonly string[], fileN
       if (spec?.kind !== 'string' || !close || (close.text !== ')' && close.text !== ',')) {
         return `${where(t.at)}: import() of a computed specifier: a solution may import only the lab's provided files (${allowed}), named in the source`;
       }
-      if (!providedTarget(spec.value!, provided)) return refuse(t.at, spec.value!);
+      if (!permitted(spec.value!)) return refuse(t.at, spec.value!);
       continue;
     }
     const isSpecifier = (t.text === 'import' || t.text === 'from') && next?.kind === 'string';
     if (!isSpecifier) continue;
     if (t.text === 'from' && typeOnly) { typeOnly = false; continue; }
-    if (!providedTarget(next.value!, provided)) return refuse(statementStart(toks, i), next.value!);
+    if (!permitted(next.value!)) return refuse(statementStart(toks, i), next.value!);
   }
   return null;
 }

@@ -58,6 +58,8 @@ export interface LabInfo {
   id: string;
   version: number;
   tasks: { id: string; title: string; points: number }[];
+  /** lab.yaml `builtins:` of a runtime: node lab: the Node modules its learner file may import. */
+  builtins?: readonly string[];
 }
 
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;

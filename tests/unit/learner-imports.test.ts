@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { providedTarget, refusedImport } from '../../src/grading/learner-imports.ts';
+import { allowedBuiltin, providedTarget, refusedImport } from '../../src/grading/learner-imports.ts';
 
 const PROVIDED = ['types.ts', 'wire.ts'];
 const refused = (source: string, provided = PROVIDED) => refusedImport(source, provided);
@@ -19,7 +19,22 @@ describe('providedTarget', () => {
   });
 });
 
+describe('allowedBuiltin', () => {
+  it('names a listed built-in by either spelling, and nothing else', () => {
+    expect(allowedBuiltin('node:dgram', ['node:dgram'])).toBe('node:dgram');
+    expect(allowedBuiltin('dgram', ['node:dgram'])).toBe('node:dgram');
+    expect(allowedBuiltin('node:fs', ['node:dgram'])).toBeNull();
+    expect(allowedBuiltin('node:dgram', [])).toBeNull();
+  });
+});
+
 describe('refusedImport', () => {
+  it('allows a runtime: node lab\'s listed built-ins, and refuses the others', () => {
+    const withDgram = (source: string) => refusedImport(source, PROVIDED, 'learner.ts', ['node:dgram']);
+    expect(withDgram("import { createSocket } from 'node:dgram';\nimport * as d from 'dgram';\nconst m = import('node:dgram');")).toBeNull();
+    expect(withDgram("import { readFileSync } from 'node:fs';")).toMatch(/imports "node:fs": .*\(\.\/types, \.\/wire, node:dgram\)/);
+  });
+
   it('allows the lab\'s provided files, type-only imports, and mentions in comments and strings', () => {
     expect(refused("import type { Reply } from './types';\nimport { encode } from './wire';\n")).toBeNull();
     expect(refused("import type { Expected } from './reference';\nexport type { X } from './reference';\n")).toBeNull();

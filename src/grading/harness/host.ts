@@ -24,7 +24,7 @@ export async function hostLab(input: Omit<HarnessInput, 'packages'>, listen: Str
   const stray: unknown[] = [];
   const stop = listen((e) => void stray.push(e));
   try {
-    const end = await runLab({ ...input, packages: LAB_PACKAGES });
+    const end = await runLab({ ...input, packages: { ...LAB_PACKAGES, ...(await nodeBuiltins(input.lab.builtins ?? [])) } });
     for (let turn = 0; turn < SETTLE_TURNS; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
     if (end.kind === 'error' || stray.length === 0) return end;
     return { ...end, message: withStrayErrors({ message: end.message ?? null }, stray).message };
@@ -33,6 +33,20 @@ export async function hostLab(input: Omit<HarnessInput, 'packages'>, listen: Str
   } finally {
     stop();
   }
+}
+
+/**
+ * A runtime: node lab's built-ins, by both spellings ('node:dgram' and 'dgram'). Only the homes
+ * that run Node (a WebContainer, the check's thread) grade such labs; the worker never has any.
+ */
+async function nodeBuiltins(names: readonly string[]): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const mod: unknown = await import(/* @vite-ignore */ name);
+    out[name] = mod;
+    out[name.slice('node:'.length)] = mod;
+  }
+  return out;
 }
 
 /** Node's process events as a stray-error source (a WebContainer's node and the check's thread). */

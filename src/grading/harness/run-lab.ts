@@ -4,7 +4,7 @@
  * sources, telling the supervisor (../supervise.ts) as each test starts and finishes.
  * Browser-safe: no Node imports here.
  */
-import { refusedAtLoad, refusedImport } from '../learner-imports.ts';
+import { allowedBuiltin, refusedAtLoad, refusedImport } from '../learner-imports.ts';
 import { cleanMessage, type LabInfo } from '../result.ts';
 import type { SessionEnd, SessionEvents } from '../supervise.ts';
 import { createCollector } from './collector.ts';
@@ -48,7 +48,8 @@ export async function runLab(input: HarnessInput): Promise<SessionEnd> {
   const missing = [TEST_FILE, REFERENCE_FILE, LEARNER_FILE].filter((f) => input.files[f] === undefined);
   if (missing.length) return { kind: 'error', message: `missing lab file(s): ${missing.join(', ')}` };
   const provided = Object.keys(input.files).filter((f) => f !== TEST_FILE && f !== REFERENCE_FILE && f !== LEARNER_FILE);
-  const refused = refusedImport(input.files[LEARNER_FILE]!, provided, LEARNER_FILE);
+  const builtins = lab.builtins ?? [];
+  const refused = refusedImport(input.files[LEARNER_FILE]!, provided, LEARNER_FILE, builtins);
   if (refused) return { kind: 'error', message: refused };
 
   // The repository's layout, so a test's '../../kit' and './learner' resolve as under vitest.
@@ -69,7 +70,9 @@ export async function runLab(input: HarnessInput): Promise<SessionEnd> {
     displayName,
     // Again as each import runs: code can build a specifier the source check never saw.
     refuse: (from, spec, target) =>
-      from === learnerPath && !(target !== undefined && provided.some((f) => target === `${labDir}/${f}`))
+      from === learnerPath &&
+      !(target !== undefined && provided.some((f) => target === `${labDir}/${f}`)) &&
+      !(target === undefined && allowedBuiltin(spec, builtins))
         ? refusedAtLoad(spec)
         : null,
   });

@@ -35,7 +35,7 @@ export function harnessInputFor(labDir: string, learnerPath: string): { lab: Lab
   return {
     lab,
     input: {
-      lab: { id: lab.meta.id, version: lab.meta.version, tasks: lab.meta.tasks },
+      lab: { id: lab.meta.id, version: lab.meta.version, tasks: lab.meta.tasks, builtins: lab.meta.builtins },
       files,
       kit: readKitSources(existsSync(besideLab) ? besideLab : undefined),
       testTimeoutMs: lab.meta.test_time_limit_ms,

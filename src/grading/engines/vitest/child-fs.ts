@@ -1,14 +1,14 @@
 /**
  * Runs one lab's tests with real vitest, `./learner` mapped to the graded file.
  * Started by vitest-engine.ts as its own process group so an endless loop can be killed.
- * argv: <lab dir> <learner file> <result file> <test timeout ms> [<provided file>,...]
+ * argv: <lab dir> <learner file> <result file> <test timeout ms> [<provided file>,...] [<node:builtin>,...]
  * env: NETLABS_PROGRESS, NETLABS_SKIP (see progress-setup-fs.ts)
  */
 import { startVitest } from 'vitest/node';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { providedTarget, refusedAtLoad } from '../../learner-imports.ts';
+import { allowedBuiltin, providedTarget, refusedAtLoad } from '../../learner-imports.ts';
 import { ResultFileReporter } from './result-reporter-fs.ts';
 
 // vite's cache goes under the project's node_modules, not into the lab folder (vitest's root).
@@ -16,7 +16,7 @@ const CACHE_DIR = fileURLToPath(new URL('../../../../node_modules/.vite/grading'
 const PROGRESS_SETUP = fileURLToPath(new URL('./progress-setup-fs.ts', import.meta.url));
 const SEAL_SETUP = fileURLToPath(new URL('./seal-setup-fs.ts', import.meta.url));
 
-const [labDir, learnerFile, resultFile, testTimeout, provided = ''] = process.argv.slice(2);
+const [labDir, learnerFile, resultFile, testTimeout, provided = '', builtins = ''] = process.argv.slice(2);
 if (!labDir || !learnerFile || !resultFile) {
   console.error('usage: vitest-child <lab dir> <learner file> <result file> [test timeout ms]');
   process.exit(2);
@@ -48,7 +48,7 @@ const vitest = await startVitest(
     resolve: {
       alias: [{ find: /^\.\/learner(\.ts)?$/, replacement: learnerFile }],
     },
-    plugins: [learnerImports(resolve(learnerFile), labDir, provided.split(',').filter(Boolean))],
+    plugins: [learnerImports(resolve(learnerFile), labDir, provided.split(',').filter(Boolean), builtins.split(',').filter(Boolean))],
     logLevel: 'silent',
     cacheDir: CACHE_DIR,
   },
@@ -62,15 +62,17 @@ process.exit(0);
  * learner's file lives (one module, so the tests' `instanceof` checks see the same classes);
  * anything else fails the import.
  */
-function learnerImports(learner: string, lab: string, provided: string[]): Plugin {
+function learnerImports(learner: string, lab: string, provided: string[], builtins: string[]): Plugin {
   return {
     name: 'netlabs:learner-imports',
     enforce: 'pre',
     resolveId(source, importer) {
       if (!importer || resolve(importer.split('?')[0]!) !== learner) return null;
       const target = providedTarget(source, provided);
-      if (!target) this.error(refusedAtLoad(source));
-      return join(lab, target);
+      if (target) return join(lab, target);
+      const builtin = allowedBuiltin(source, builtins);
+      if (builtin) return { id: builtin, external: true };
+      this.error(refusedAtLoad(source));
     },
   };
 }

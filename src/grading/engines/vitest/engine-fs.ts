@@ -45,7 +45,7 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
   if (!existsSync(learner)) {
     return { result: failedRun(info, 'cli', 'error', `no such file: ${learnerFile}`), elapsedMs: 0 };
   }
-  const refused = refusedImport(readFileSync(learner, 'utf8'), info.files, basename(learner));
+  const refused = refusedImport(readFileSync(learner, 'utf8'), info.files, basename(learner), info.builtins);
   if (refused) return { result: failedRun(info, 'cli', 'error', refused), elapsedMs: 0 };
   const scratch = mkdtempSync(join(tmpdir(), 'netlabs-grade-'));
   const testLimitMs = opts.testTimeLimitMs ?? info.test_time_limit_ms;
@@ -60,7 +60,7 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
     const skipFile = join(scratch, `skip-${n}.json`);
     writeFileSync(skipFile, JSON.stringify([...skip]));
     writeFileSync(progressFile, '');
-    const child = spawn(process.execPath, [CHILD, lab.dir, learner, resultFile, String(testLimitMs), info.files.join(',')], {
+    const child = spawn(process.execPath, [CHILD, lab.dir, learner, resultFile, String(testLimitMs), info.files.join(','), info.builtins.join(',')], {
       cwd: PROJECT_ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

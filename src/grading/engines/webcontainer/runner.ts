@@ -111,7 +111,7 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
     const read = progressFileReader(events);
     const poll = async (): Promise<void> => read(await wc.fs.readFile(progressFile, 'utf-8').catch(() => ''));
     const done = (async (): Promise<SessionEnd> => {
-      await wc.mount({ [LAB_DIR]: { directory: labTree(files, { lab: { id: lab.id, version: lab.version, tasks: lab.tasks }, ...spec }) } });
+      await wc.mount({ [LAB_DIR]: { directory: labTree(files, { lab: { id: lab.id, version: lab.version, tasks: lab.tasks, builtins: lab.builtins }, ...spec }) } });
       terminal.write(`\r\n$ node ${HARNESS_SCRIPT} ${LAB_DIR} ${resultFile}\r\n`);
       proc = await wc.spawn('node', [HARNESS_SCRIPT, LAB_DIR, resultFile]);
       live.add(proc);
