@@ -29,6 +29,7 @@ const GLOBALS = [
   'TextEncoder', 'TextDecoder', 'structuredClone', 'queueMicrotask', 'setTimeout', 'clearTimeout',
   'setInterval', 'clearInterval', 'atob', 'btoa', 'URL', 'URLSearchParams', 'AbortController', 'AbortSignal',
   'DOMException', 'Event', 'EventTarget', 'MessageChannel', 'MessagePort', 'MessageEvent', 'postMessage',
+  'WebAssembly', 'performance', 'crypto', 'Crypto', 'SubtleCrypto', 'CryptoKey',
 ];
 
 /** Properties code commonly assigns on instances, shadowing a prototype's (SES's "moderate" set). */
@@ -70,6 +71,7 @@ const HARDENED = Symbol.for('netlabs.hardened');
 export function hardenBuiltins(global: typeof globalThis = globalThis): void {
   const g = global as unknown as Record<string | symbol, unknown>;
   if (g[HARDENED]) return;
+  tameCodeGeneration(g);
   const roots: unknown[] = [];
   for (const name of GLOBALS) {
     if (!(name in g)) continue;
@@ -90,6 +92,54 @@ export function hardenBuiltins(global: typeof globalThis = globalThis): void {
   const seen = new Set<unknown>();
   for (const root of roots) deepFreeze(root, seen);
   Object.defineProperty(g, HARDENED, { value: true });
+}
+
+/**
+ * Code built from strings is off in a hardened realm: `eval`, the four function constructors
+ * (reachable as `(async () => {}).constructor` and the like) and a timer given a string all
+ * throw. Code compiled that way would import natively, past the loader's import rule: a learner
+ * could load the reference by its path. The harness compiles lab modules with an eval it took
+ * before (modules.ts), so only code that runs later is refused. The tamed constructors keep the
+ * prototypes, so `f instanceof Function` still holds.
+ */
+function tameCodeGeneration(g: Record<string | symbol, unknown>): void {
+  const refuse = (): never => {
+    throw new EvalError('code built from strings (eval, new Function, a timer given a string) is switched off while grading');
+  };
+  const define = (o: object, key: string, value: unknown): void => {
+    Object.defineProperty(o, key, { value, writable: false, enumerable: false, configurable: false });
+  };
+  const originals = [
+    Function,
+    Object.getPrototypeOf(function* () {}).constructor,
+    Object.getPrototypeOf(async function () {}).constructor,
+    Object.getPrototypeOf(async function* () {}).constructor,
+  ] as { name: string; prototype: object }[];
+  for (const original of originals) {
+    const tamed = function () { return refuse(); } as unknown as { prototype: object };
+    Object.defineProperty(tamed, 'name', { value: original.name });
+    define(tamed, 'prototype', original.prototype);
+    Object.setPrototypeOf(tamed, Object.getPrototypeOf(original) as object);
+    Object.defineProperty(original.prototype, 'constructor', { value: tamed, writable: true, enumerable: false, configurable: true });
+    if (original === Function) Object.defineProperty(g, 'Function', { value: tamed, writable: true, enumerable: false, configurable: true });
+  }
+  if ('eval' in g) {
+    const tamedEval = (): never => refuse();
+    Object.defineProperty(tamedEval, 'name', { value: 'eval' });
+    Object.defineProperty(g, 'eval', { value: tamedEval, writable: false, enumerable: false, configurable: false });
+  }
+  for (const name of ['setTimeout', 'setInterval'] as const) {
+    const timer = g[name] as ((fn: unknown, ...rest: unknown[]) => unknown) | undefined;
+    if (typeof timer !== 'function') continue;
+    const checked = function (this: unknown, fn: unknown, ...rest: unknown[]) {
+      if (typeof fn !== 'function') refuse();
+      return Reflect.apply(timer, this, [fn, ...rest]);
+    };
+    Object.defineProperty(checked, 'name', { value: name });
+    // Node's util.promisify.custom and the like ride along.
+    for (const key of Object.getOwnPropertySymbols(timer)) Object.defineProperty(checked, key, Object.getOwnPropertyDescriptor(timer, key)!);
+    g[name] = checked;
+  }
 }
 
 /** Intrinsics no global names: the prototypes of generators, async functions, iterators. */
