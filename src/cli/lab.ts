@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { list } from './commands/list.ts';
 import { start } from './commands/start.ts';
-import { grade } from './commands/grade.ts';
+import { grade, type GradeCommandOptions } from './commands/grade.ts';
+import { FORMATS, isFormat } from '../grading/formats/index.ts';
+import { GRADESCOPE_VISIBILITIES, type GradescopeVisibility } from '../grading/formats/gradescope.ts';
 import { gradeClass } from './commands/grade-class.ts';
 import { scaffold } from './commands/new.ts';
 import { check } from './commands/check.ts';
@@ -20,6 +22,9 @@ const USAGE = `netlabs labs
   npm run lab -- grade <lab> [--file F] [--json] [--typecheck] [--time-limit MS]
                                               grade your work (or F); --json prints the result document;
                                               --typecheck also lists type errors (they never change the score)
+  npm run lab -- grade <lab> --file F --format exercism|classroom|gradescope [--visibility V]
+                                              print only that grader's results document (exit 0 once graded);
+                                              V, for gradescope: hidden|after_due_date|after_published|visible
   npm run lab -- watch <lab> [--file F]       grade again on every save (g: full grade, q: quit)
   npm run lab -- grade <lab> --submissions DIR [--csv FILE] [--out DIR]
                                               grade a class: one .ts file or folder per student
@@ -41,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       'time-limit': { type: 'string' },
       typecheck: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      visibility: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -59,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': return start(need('a lab id'), values.force);
     case 'grade':
       if (values.submissions) return gradeClass(need('a lab id'), { submissions: fromHere(values.submissions)!, csv: fromHere(values.csv), out: fromHere(values.out), timeLimitMs });
-      return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck });
+      return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck, ...formatOptions(values) });
     case 'watch': return watch(need('a lab id'), { file: fromHere(values.file) });
     case 'new': return scaffold(need('<chapter>/<slug>'));
     case 'check': return check(arg);
@@ -68,6 +75,20 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function formatOptions(values: { format?: string; visibility?: string; json: boolean }): Pick<GradeCommandOptions, 'format' | 'visibility'> {
+  const { format, visibility } = values;
+  if (format === undefined) {
+    if (visibility !== undefined) throw new UsageError('--visibility goes with --format gradescope');
+    return {};
+  }
+  if (!isFormat(format)) throw new UsageError(`--format: one of ${FORMATS.join(', ')} (got "${format}"); --json prints netlabs's own document`);
+  if (values.json) throw new UsageError('--format and --json each print one document: give one of them');
+  if (visibility !== undefined && (format !== 'gradescope' || !GRADESCOPE_VISIBILITIES.includes(visibility as GradescopeVisibility))) {
+    throw new UsageError(`--visibility: with --format gradescope, one of ${GRADESCOPE_VISIBILITIES.join(', ')}`);
+  }
+  return { format, visibility: visibility as GradescopeVisibility | undefined };
+}
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -1,12 +1,15 @@
 /**
- * The one result format every grading engine produces (CLI, worker, WebContainer).
- * Modelled on Exercism's results.json v3 with Gradescope-style scores.
+ * The one result format every grading engine produces (CLI, worker, WebContainer): netlabs's
+ * own document, named by `schema`. It borrows ideas from Exercism's results.json and
+ * Gradescope's scores but is neither; formats/ writes each of those (and GitHub Classroom's)
+ * from it, true to their specs.
  * Browser-safe: no Node imports here.
  */
 import { parsePoints } from '../../labs/kit/points.ts';
 import { TIMED_OUT, timeoutWording } from './timeouts.ts';
 
-export const RESULT_VERSION = 3;
+/** Bump the number when a field changes meaning or goes away. */
+export const RESULT_SCHEMA = 'netlabs/result@1';
 
 export type RunStatus = 'pass' | 'fail' | 'error' | 'timeout';
 export type TestStatus = 'pass' | 'fail' | 'error' | 'timeout' | 'skip';
@@ -30,7 +33,7 @@ export interface TaskResult {
 }
 
 export interface GradeResult {
-  version: typeof RESULT_VERSION;
+  schema: typeof RESULT_SCHEMA;
   lab: string;
   lab_version: number;
   engine: Engine;
@@ -119,7 +122,7 @@ export function buildResult(
   let status: RunStatus = opts.status ?? (score === max_score && tests.every((t) => t.status === 'pass' || t.status === 'skip') ? 'pass' : 'fail');
   if (!opts.status && tests.length === 0) status = 'error';
   return {
-    version: RESULT_VERSION,
+    schema: RESULT_SCHEMA,
     lab: lab.id,
     lab_version: lab.version,
     engine,

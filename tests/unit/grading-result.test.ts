@@ -42,7 +42,7 @@ describe('buildResult', () => {
       { id: 'a', title: 'Task A', score: 2, max_score: 3 },
       { id: 'b', title: 'Task B', score: 1, max_score: 1 },
     ]);
-    expect([r.score, r.max_score, r.status, r.version, r.lab_version]).toEqual([3, 4, 'fail', 3, 2]);
+    expect([r.score, r.max_score, r.status, r.schema, r.lab_version]).toEqual([3, 4, 'fail', 'netlabs/result@1', 2]);
     expect(r.tests[0]!.duration_ms).toBe(1.23);
   });
   it('passes only with every point earned', () => {

@@ -48,7 +48,7 @@ const rows = (r: GradeResult) => r.tests.map((t) => [t.task_id, t.name, t.status
 describe('runLab', () => {
   it('passes a correct file with full marks, points taken from titles', async () => {
     const r = await grade(sumTests, reference);
-    expect(r).toMatchObject({ version: 3, lab: 'demo/sum', lab_version: 2, engine: 'worker', status: 'pass', score: 4, max_score: 4, message: null });
+    expect(r).toMatchObject({ schema: 'netlabs/result@1', lab: 'demo/sum', lab_version: 2, engine: 'worker', status: 'pass', score: 4, max_score: 4, message: null });
     expect(rows(r)).toEqual([
       ['sum', 'adds 1 and 2', 'pass', 1, 1],
       ['sum', 'agrees with the reference', 'pass', 3, 3],

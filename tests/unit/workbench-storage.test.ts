@@ -19,7 +19,7 @@ function memoryStore(): KeyValueStore & { data: Map<string, string> } {
 
 function grade(lab: string, version: number, score: number, max = 10): GradeResult {
   return {
-    version: 3,
+    schema: 'netlabs/result@1',
     lab,
     lab_version: version,
     engine: 'worker',

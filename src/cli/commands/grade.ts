@@ -1,19 +1,36 @@
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
-import { findLab, PROJECT_ROOT } from '../../catalog/catalog-fs.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { findLab, PROJECT_ROOT, type Lab } from '../../catalog/catalog-fs.ts';
+import { testLocator, toFormat, type Format, type FormatContext } from '../../grading/formats/index.ts';
+import type { GradescopeVisibility } from '../../grading/formats/gradescope.ts';
 import { formatReport } from '../../grading/report.ts';
 import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
 import { typecheckLab } from '../check/typecheck.ts';
 import { workFile } from '../workspace.ts';
 
-export async function grade(ref: string, opts: { file?: string; json: boolean; timeLimitMs?: number; typecheck?: boolean }): Promise<number> {
+export interface GradeCommandOptions {
+  file?: string;
+  json: boolean;
+  timeLimitMs?: number;
+  typecheck?: boolean;
+  /** Print only that ecosystem's document, and exit as its runners do (0 once graded). */
+  format?: Format;
+  visibility?: GradescopeVisibility;
+}
+
+export async function grade(ref: string, opts: GradeCommandOptions): Promise<number> {
   const lab = findLab(ref);
   const file = opts.file ?? workFile(lab);
   if (!opts.file && !existsSync(file)) {
     console.error(`Nothing to grade: ${relative(PROJECT_ROOT, file)} does not exist. Run: npm run lab -- start ${lab.meta.id}   (or pass --file F)`);
     return 2;
   }
-  const { result } = await gradeWithVitest(lab, file, { timeLimitMs: opts.timeLimitMs });
+  const { result, elapsedMs } = await gradeWithVitest(lab, file, { timeLimitMs: opts.timeLimitMs });
+  if (opts.format) {
+    const doc = toFormat(opts.format, result, formatContext(lab, file), { visibility: opts.visibility, executionTimeS: elapsedMs / 1000 });
+    console.log(JSON.stringify(doc, null, 2));
+    return 0;
+  }
   // Types never change a score (the page cannot check them); they are reported beside it.
   const typeErrors = opts.typecheck ? typecheckLab(lab, file) : [];
   if (opts.json) console.log(JSON.stringify(opts.typecheck ? { ...result, type_errors: typeErrors } : result, null, 2));
@@ -26,6 +43,17 @@ export async function grade(ref: string, opts: { file?: string; json: boolean; t
     }
   }
   return result.status === 'pass' ? 0 : 1;
+}
+
+/** What the other formats need from the lab: task order, test locations, the grade command. */
+export function formatContext(lab: Lab, file: string): FormatContext {
+  const testPath = join(lab.dir, 'grade.test.ts');
+  return {
+    taskIds: lab.meta.tasks.map((t) => t.id),
+    testFile: displayPath(testPath),
+    locate: testLocator(readFileSync(testPath, 'utf8')),
+    command: `npm run lab -- grade ${lab.meta.id} --file ${displayPath(file)}`,
+  };
 }
 
 /** A path for people: relative to the project when inside it, else as given. */
