@@ -11,6 +11,8 @@ import { FORMATS, isFormat } from '../grading/formats/index.ts';
 import { GRADESCOPE_VISIBILITIES, type GradescopeVisibility } from '../grading/formats/gradescope.ts';
 import { gradeClass } from './commands/grade-class.ts';
 import { scaffold } from './commands/new.ts';
+import { classroom } from './commands/classroom.ts';
+import { gradescope } from './commands/gradescope.ts';
 import { check } from './commands/check.ts';
 import { watch } from './commands/watch.ts';
 import { LabFormatError } from '../catalog/catalog-fs.ts';
@@ -28,6 +30,11 @@ const USAGE = `netlabs labs
   npm run lab -- watch <lab> [--file F]       grade again on every save (g: full grade, q: quit)
   npm run lab -- grade <lab> --submissions DIR [--csv FILE] [--out DIR]
                                               grade a class: one .ts file or folder per student
+  npm run lab -- classroom <lab>... [--out DIR] [--grader owner/name@commit]
+                                              a GitHub Classroom assignment repository: the autograding
+                                              workflow, and each lab's starter and a README where missing
+  npm run lab -- gradescope <lab> [--out DIR] [--visibility V]
+                                              a Gradescope autograder folder to zip (setup.sh, run_autograder)
   npm run lab -- new <chapter>/<slug>         scaffold a new lab
   npm run lab -- check [lab]                  prove labs sound: reference 100%, starter 0, engines agree
 
@@ -47,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
       'time-limit': { type: 'string' },
       typecheck: { type: 'boolean', default: false },
       format: { type: 'string' },
+      grader: { type: 'string' },
       visibility: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -69,6 +77,14 @@ async function main(argv: string[]): Promise<number> {
       return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck, ...formatOptions(values) });
     case 'watch': return watch(need('a lab id'), { file: fromHere(values.file) });
     case 'new': return scaffold(need('<chapter>/<slug>'));
+    case 'classroom': return classroom(positionals.slice(1), { out: fromHere(values.out) ?? here, grader: values.grader });
+    case 'gradescope': {
+      const visibility = values.visibility;
+      if (visibility !== undefined && !GRADESCOPE_VISIBILITIES.includes(visibility as GradescopeVisibility)) {
+        throw new UsageError(`--visibility: one of ${GRADESCOPE_VISIBILITIES.join(', ')}`);
+      }
+      return gradescope(need('a lab id'), { out: fromHere(values.out) ?? resolve(here, 'autograder'), visibility: visibility as GradescopeVisibility | undefined });
+    }
     case 'check': return check(arg);
     default: throw new UsageError(`unknown command "${command}"`);
   }
