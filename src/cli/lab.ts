@@ -27,6 +27,7 @@ const USAGE = `netlabs labs
   npm run lab -- grade <lab> --file F --format exercism|classroom|gradescope [--visibility V]
                                               print only that grader's results document (exit 0 once graded);
                                               V, for gradescope: hidden|after_due_date|after_published|visible
+  npm run lab -- grade <lab> --file F --seed N    draw the generated inputs from seed N instead of the book's
   npm run lab -- watch <lab> [--file F]       grade again on every save (g: full grade, q: quit)
   npm run lab -- grade <lab> --submissions DIR [--csv FILE] [--out DIR]
                                               grade a class: one .ts file or folder per student
@@ -55,12 +56,17 @@ async function main(argv: string[]): Promise<number> {
       typecheck: { type: 'boolean', default: false },
       format: { type: 'string' },
       grader: { type: 'string' },
+      seed: { type: 'string' },
       visibility: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [command, arg] = positionals;
   const timeLimitMs = values['time-limit'] === undefined ? undefined : Number(values['time-limit']);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
+    throw new UsageError(`--seed: a whole number from 0 to 4294967295 (got "${values.seed}")`);
+  }
   if (timeLimitMs !== undefined && !(Number.isInteger(timeLimitMs) && timeLimitMs > 0)) {
     throw new UsageError(`--time-limit: give milliseconds as a whole number above 0 (got "${values['time-limit']}")`);
   }
@@ -73,8 +79,8 @@ async function main(argv: string[]): Promise<number> {
     case 'list': return list();
     case 'start': return start(need('a lab id'), values.force);
     case 'grade':
-      if (values.submissions) return gradeClass(need('a lab id'), { submissions: fromHere(values.submissions)!, csv: fromHere(values.csv), out: fromHere(values.out), timeLimitMs });
-      return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck, ...formatOptions(values) });
+      if (values.submissions) return gradeClass(need('a lab id'), { submissions: fromHere(values.submissions)!, csv: fromHere(values.csv), out: fromHere(values.out), timeLimitMs, seed });
+      return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck, seed, ...formatOptions(values) });
     case 'watch': return watch(need('a lab id'), { file: fromHere(values.file) });
     case 'new': return scaffold(need('<chapter>/<slug>'));
     case 'classroom': return classroom(positionals.slice(1), { out: fromHere(values.out) ?? here, grader: values.grader });

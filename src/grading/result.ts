@@ -44,6 +44,8 @@ export interface GradeResult {
   max_score: number;
   tasks: TaskResult[];
   tests: TestResult[];
+  /** Present when an instructor drew fresh inputs (`grade --seed N`): the seed they were drawn from. */
+  seed?: number;
 }
 
 /** What an engine observed for one test, before scoring. */

@@ -40,7 +40,7 @@ export function csvRow(values: (string | number)[]): string {
   }).join(',');
 }
 
-export async function gradeClass(ref: string, opts: { submissions: string; csv?: string; out?: string; timeLimitMs?: number }): Promise<number> {
+export async function gradeClass(ref: string, opts: { submissions: string; csv?: string; out?: string; timeLimitMs?: number; seed?: number }): Promise<number> {
   const lab = findLab(ref);
   const dir = resolve(opts.submissions);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -58,7 +58,7 @@ export async function gradeClass(ref: string, opts: { submissions: string; csv?:
     if (!sub.file) {
       result = failedRun(lab.meta, 'cli', 'error', sub.problem ?? 'no file');
     } else {
-      result = (await gradeWithVitest(lab, sub.file, { timeLimitMs: opts.timeLimitMs })).result;
+      result = (await gradeWithVitest(lab, sub.file, { timeLimitMs: opts.timeLimitMs, seed: opts.seed })).result;
     }
     writeFileSync(join(outDir, `${sub.student}.json`), JSON.stringify(result, null, 2) + '\n');
     const pct = result.max_score ? Math.round((1000 * result.score) / result.max_score) / 10 : 0;

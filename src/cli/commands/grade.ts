@@ -16,6 +16,8 @@ export interface GradeCommandOptions {
   /** Print only that ecosystem's document, and exit as its runners do (0 once graded). */
   format?: Format;
   visibility?: GradescopeVisibility;
+  /** Fresh generated inputs: the kit draws them from this seed. */
+  seed?: number;
 }
 
 export async function grade(ref: string, opts: GradeCommandOptions): Promise<number> {
@@ -25,7 +27,7 @@ export async function grade(ref: string, opts: GradeCommandOptions): Promise<num
     console.error(`Nothing to grade: ${relative(PROJECT_ROOT, file)} does not exist. Run: npm run lab -- start ${lab.meta.id}   (or pass --file F)`);
     return 2;
   }
-  const { result, elapsedMs } = await gradeWithVitest(lab, file, { timeLimitMs: opts.timeLimitMs });
+  const { result, elapsedMs } = await gradeWithVitest(lab, file, { timeLimitMs: opts.timeLimitMs, seed: opts.seed });
   if (opts.format) {
     const doc = toFormat(opts.format, result, formatContext(lab, file), { visibility: opts.visibility, executionTimeS: elapsedMs / 1000 });
     console.log(JSON.stringify(doc, null, 2));

@@ -28,6 +28,8 @@ export interface GradeOptions {
   testTimeLimitMs?: number;
   /** Overrides STARTUP_ALLOWANCE_MS (tests of the timeout path keep it short). */
   startupAllowanceMs?: number;
+  /** Draw the generated inputs from this seed instead of the book's (kit/random.ts); recorded in the result. */
+  seed?: number;
 }
 
 export interface GradeRun {
@@ -64,7 +66,7 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
       cwd: PROJECT_ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: process.env.CI ?? '', NETLABS_PROGRESS: progressFile, NETLABS_SKIP: skipFile },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: process.env.CI ?? '', NETLABS_PROGRESS: progressFile, NETLABS_SKIP: skipFile, ...(opts.seed === undefined ? {} : { NETLABS_SEED: String(opts.seed) }) },
     });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
@@ -101,7 +103,7 @@ export async function gradeWithVitest(lab: Lab, learnerFile: string, opts: Grade
       labLimitMs: opts.timeLimitMs ?? info.time_limit_ms,
       startupMs: opts.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS,
     }).result;
-    return { result, elapsedMs: Date.now() - started };
+    return { result: opts.seed === undefined ? result : { ...result, seed: opts.seed >>> 0 }, elapsedMs: Date.now() - started };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
