@@ -28,6 +28,9 @@ const USAGE = `netlabs labs
                                               print only that grader's results document (exit 0 once graded);
                                               V, for gradescope: hidden|after_due_date|after_published|visible
   npm run lab -- grade <lab> --file F --seed N    draw the generated inputs from seed N instead of the book's
+  npm run lab -- grade <lab> --file F --extra-tests T
+                                              grade with your own tests too (written like grade.test.ts;
+                                              their points add to their tasks'; the reference must pass them)
   npm run lab -- watch <lab> [--file F]       grade again on every save (g: full grade, q: quit)
   npm run lab -- grade <lab> --submissions DIR [--csv FILE] [--out DIR]
                                               grade a class: one .ts file or folder per student
@@ -57,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
       format: { type: 'string' },
       grader: { type: 'string' },
       seed: { type: 'string' },
+      'extra-tests': { type: 'string' },
       visibility: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -80,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': return start(need('a lab id'), values.force);
     case 'grade':
       if (values.submissions) return gradeClass(need('a lab id'), { submissions: fromHere(values.submissions)!, csv: fromHere(values.csv), out: fromHere(values.out), timeLimitMs, seed });
-      return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck, seed, ...formatOptions(values) });
+      return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck, seed, extraTests: fromHere(values['extra-tests']), ...formatOptions(values) });
     case 'watch': return watch(need('a lab id'), { file: fromHere(values.file) });
     case 'new': return scaffold(need('<chapter>/<slug>'));
     case 'classroom': return classroom(positionals.slice(1), { out: fromHere(values.out) ?? here, grader: values.grader });

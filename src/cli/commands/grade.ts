@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { findLab, PROJECT_ROOT, type Lab } from '../../catalog/catalog-fs.ts';
 import { testLocator, toFormat, type Format, type FormatContext } from '../../grading/formats/index.ts';
 import type { GradescopeVisibility } from '../../grading/formats/gradescope.ts';
+import { withExtraTests } from '../../grading/engines/vitest/extra-tests-fs.ts';
 import { formatReport } from '../../grading/report.ts';
 import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
 import { typecheckLab } from '../check/typecheck.ts';
@@ -18,6 +19,8 @@ export interface GradeCommandOptions {
   visibility?: GradescopeVisibility;
   /** Fresh generated inputs: the kit draws them from this seed. */
   seed?: number;
+  /** An instructor's test file, graded with the lab's (extra-tests-fs.ts). */
+  extraTests?: string;
 }
 
 export async function grade(ref: string, opts: GradeCommandOptions): Promise<number> {
@@ -27,9 +30,15 @@ export async function grade(ref: string, opts: GradeCommandOptions): Promise<num
     console.error(`Nothing to grade: ${relative(PROJECT_ROOT, file)} does not exist. Run: npm run lab -- start ${lab.meta.id}   (or pass --file F)`);
     return 2;
   }
-  const { result, elapsedMs } = await gradeWithVitest(lab, file, { timeLimitMs: opts.timeLimitMs, seed: opts.seed });
+  const extra = opts.extraTests ? await withExtraTests(lab, opts.extraTests) : undefined;
+  if (extra && 'error' in extra) {
+    console.error(extra.error);
+    return 2;
+  }
+  const run = await gradeWithVitest(extra?.lab ?? lab, file, { timeLimitMs: opts.timeLimitMs, seed: opts.seed }).finally(() => extra?.dispose());
+  const { result, elapsedMs } = run;
   if (opts.format) {
-    const doc = toFormat(opts.format, result, formatContext(lab, file), { visibility: opts.visibility, executionTimeS: elapsedMs / 1000 });
+    const doc = toFormat(opts.format, result, formatContext(lab, file, opts.extraTests), { visibility: opts.visibility, executionTimeS: elapsedMs / 1000 });
     console.log(JSON.stringify(doc, null, 2));
     return 0;
   }
@@ -48,13 +57,18 @@ export async function grade(ref: string, opts: GradeCommandOptions): Promise<num
 }
 
 /** What the other formats need from the lab: task order, test locations, the grade command. */
-export function formatContext(lab: Lab, file: string): FormatContext {
+export function formatContext(lab: Lab, file: string, extraTests?: string): FormatContext {
   const testPath = join(lab.dir, 'grade.test.ts');
+  const book = testLocator(readFileSync(testPath, 'utf8'));
+  const more = extraTests ? testLocator(readFileSync(extraTests, 'utf8')) : () => null;
   return {
     taskIds: lab.meta.tasks.map((t) => t.id),
     testFile: displayPath(testPath),
-    locate: testLocator(readFileSync(testPath, 'utf8')),
-    command: `npm run lab -- grade ${lab.meta.id} --file ${displayPath(file)}`,
+    locate: (title) => {
+      const there = book(title) ? null : more(title);
+      return book(title) ?? (there ? { ...there, file: 'extra tests' } : null);
+    },
+    command: `npm run lab -- grade ${lab.meta.id} --file ${displayPath(file)}${extraTests ? ' --extra-tests <the instructor\'s file>' : ''}`,
   };
 }
 

@@ -44,7 +44,7 @@ export function toClassroom(result: GradeResult, ctx: FormatContext): ClassroomR
     const why = result.tests.length === 0
       ? result.message ?? `${result.status}: no test ran`
       : failing.map((t) => `${t.status === 'skip' ? 'not run' : t.status}: ${t.name}${t.message ? `: ${firstLine(t.message)}` : ''}`).join('\n');
-    const line = ctx.locate(task.id)?.line ?? 0;
+    const where = ctx.locate(task.id);
     const duration = Math.round(own.reduce((a, t) => a + t.duration_ms, 0));
     for (let point = 1; point <= task.max_score; point++) {
       const earned = point <= task.score;
@@ -54,8 +54,8 @@ export function toClassroom(result: GradeResult, ctx: FormatContext): ClassroomR
         score: earned ? 1 : 0,
         message: earned ? '' : why,
         test_code: ctx.command,
-        filename: ctx.testFile,
-        line_no: line,
+        filename: where?.file ?? ctx.testFile,
+        line_no: where?.line ?? 0,
         duration: point === 1 ? duration : 0,
       });
     }

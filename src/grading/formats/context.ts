@@ -11,8 +11,8 @@ export interface FormatContext {
   taskIds: readonly string[];
   /** The lab's test file, relative to the repository root (labs/dns/message-codec/grade.test.ts). */
   testFile: string;
-  /** Where a test or a task is declared. */
-  locate(title: string): { line: number; code: string } | null;
+  /** Where a test or a task is declared (`file` when not testFile: an instructor's extra tests). */
+  locate(title: string): { line: number; code: string; file?: string } | null;
   /** The command that grades this submission again, for people reading a CI log. */
   command: string;
 }
