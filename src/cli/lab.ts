@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
     case 'list': return list();
     case 'start': return start(need('a lab id'), values.force);
     case 'grade':
-      if (values.submissions) return gradeClass(need('a lab id'), { submissions: fromHere(values.submissions)!, csv: fromHere(values.csv), out: fromHere(values.out), timeLimitMs, seed });
+      if (values.submissions) return gradeClass(need('a lab id'), { submissions: fromHere(values.submissions)!, csv: fromHere(values.csv), out: fromHere(values.out), timeLimitMs, seed, extraTests: fromHere(values['extra-tests']) });
       return grade(need('a lab id'), { file: fromHere(values.file), json: values.json, timeLimitMs, typecheck: values.typecheck, seed, extraTests: fromHere(values['extra-tests']), ...formatOptions(values) });
     case 'watch': return watch(need('a lab id'), { file: fromHere(values.file) });
     case 'new': return scaffold(need('<chapter>/<slug>'));

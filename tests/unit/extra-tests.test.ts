@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findLab } from '../../src/catalog/catalog-fs.ts';
 import { gradeWithVitest } from '../../src/grading/engines/vitest/engine-fs.ts';
 import { withExtraTests } from '../../src/grading/engines/vitest/extra-tests-fs.ts';
+import { gradeClass } from '../../src/cli/commands/grade-class.ts';
+import { mkdirSync, copyFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'netlabs-extra-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,6 +70,17 @@ describe('grade --extra-tests', () => {
     } finally {
       extra.dispose();
     }
+  });
+
+  it('grades a class with them, checking them once', { timeout: 120_000 }, async () => {
+    const subs = join(dir, 'class');
+    mkdirSync(subs, { recursive: true });
+    copyFileSync(join(lab.dir, 'reference.ts'), join(subs, 'ada.ts'));
+    const out = join(dir, 'results');
+    expect(await gradeClass(lab.meta.id, { submissions: subs, out, extraTests: sound })).toBe(0);
+    const ada = JSON.parse(readFileSync(join(out, 'ada.json'), 'utf8')) as { score: number; max_score: number };
+    expect([ada.score, ada.max_score]).toEqual([52, 52]);
+    expect(await gradeClass(lab.meta.id, { submissions: subs, out, extraTests: wrong })).toBe(2);
   });
 
   it('refuses extra tests the reference fails, and tests that break the lab-test rules', { timeout: 60_000 }, async () => {

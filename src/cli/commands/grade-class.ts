@@ -8,6 +8,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { findLab, type Lab } from '../../catalog/catalog-fs.ts';
 import { failedRun, type GradeResult } from '../../grading/result.ts';
 import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
+import { withExtraTests } from '../../grading/engines/vitest/extra-tests-fs.ts';
 
 export interface Submission { student: string; file: string | null; problem?: string }
 
@@ -40,8 +41,22 @@ export function csvRow(values: (string | number)[]): string {
   }).join(',');
 }
 
-export async function gradeClass(ref: string, opts: { submissions: string; csv?: string; out?: string; timeLimitMs?: number; seed?: number }): Promise<number> {
-  const lab = findLab(ref);
+export async function gradeClass(ref: string, opts: { submissions: string; csv?: string; out?: string; timeLimitMs?: number; seed?: number; extraTests?: string }): Promise<number> {
+  const book = findLab(ref);
+  // The instructor's tests are checked against the reference once, before any student.
+  const extra = opts.extraTests ? await withExtraTests(book, opts.extraTests) : undefined;
+  if (extra && 'error' in extra) {
+    console.error(extra.error);
+    return 2;
+  }
+  try {
+    return await gradeEach(extra?.lab ?? book, opts);
+  } finally {
+    extra?.dispose();
+  }
+}
+
+async function gradeEach(lab: Lab, opts: { submissions: string; csv?: string; out?: string; timeLimitMs?: number; seed?: number }): Promise<number> {
   const dir = resolve(opts.submissions);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     console.error(`--submissions ${opts.submissions}: not a folder`);
