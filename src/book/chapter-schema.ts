@@ -35,8 +35,22 @@ const chapterShape = {
   order: z.number().int().positive(),
   /** One line: shown in the chapter list and as the page's meta description. */
   summary: oneLine(20, 200),
-  /** The seed Q&A questions this chapter answers, in English. */
-  seed_questions: z.array(z.string().trim().min(10)).min(1),
+  /**
+   * The seed Q&A questions this chapter answers, in English, each with its answer in brief (a
+   * few sentences, shown at the top of the chapter) and the id of the section that proves it
+   * (the page checks that the heading exists).
+   */
+  seed_questions: z
+    .array(
+      z
+        .object({
+          question: z.string().trim().min(10),
+          brief: z.string().trim().min(80).max(900),
+          section: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a heading id, e.g. "the-resolver-when-a-zones-servers-are-unreachable"'),
+        })
+        .strict(),
+    )
+    .min(1),
   /** What a reader can do after the chapter. */
   objectives: z.array(z.string().trim().min(10)).min(1),
   /** The RFCs and specifications the chapter rests on. */

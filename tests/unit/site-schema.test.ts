@@ -8,7 +8,7 @@ const good = {
   title: 'DNS and HttpDNS',
   order: 5,
   summary: 'How names become addresses, and why the answer sometimes points the wrong way.',
-  seed_questions: ['What happens when the authoritative server cannot be reached?'],
+  seed_questions: [{ question: 'What happens when the authoritative server cannot be reached?', brief: 'The resolver tries each server with short timers, serves a stale copy if it has one, and answers SERVFAIL if not.', section: 'the-resolver' }],
   objectives: ['Encode a domain name as labels and decode compression pointers.'],
   specs: [
     { id: 'RFC 1035', title: 'Domain names: implementation and specification' },
