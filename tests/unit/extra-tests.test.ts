@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findLab } from '../../src/catalog/catalog-fs.ts';
 import { gradeWithVitest } from '../../src/grading/engines/vitest/engine-fs.ts';
-import { withExtraTests } from '../../src/grading/engines/vitest/extra-tests-fs.ts';
+import { withExtraTests } from '../../src/cli/extra-tests.ts';
 import { gradeClass } from '../../src/cli/commands/grade-class.ts';
 import { mkdirSync, copyFileSync } from 'node:fs';
 

@@ -8,7 +8,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { findLab, type Lab } from '../../catalog/catalog-fs.ts';
 import { failedRun, type GradeResult } from '../../grading/result.ts';
 import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
-import { withExtraTests } from '../../grading/engines/vitest/extra-tests-fs.ts';
+import { withExtraTests } from '../extra-tests.ts';
 
 export interface Submission { student: string; file: string | null; problem?: string }
 

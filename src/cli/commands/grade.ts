@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { findLab, PROJECT_ROOT, type Lab } from '../../catalog/catalog-fs.ts';
 import { testLocator, toFormat, type Format, type FormatContext } from '../../grading/formats/index.ts';
 import type { GradescopeVisibility } from '../../grading/formats/gradescope.ts';
-import { withExtraTests } from '../../grading/engines/vitest/extra-tests-fs.ts';
+import { withExtraTests } from '../extra-tests.ts';
 import { formatReport } from '../../grading/report.ts';
 import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
 import { typecheckLab } from '../check/typecheck.ts';

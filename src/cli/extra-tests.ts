@@ -12,9 +12,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABS_DIR, type Lab } from '../../../catalog/catalog-fs.ts';
-import { checkSubset } from '../../../cli/check/subset.ts';
-import { gradeWithVitest } from './engine-fs.ts';
+import { LABS_DIR, type Lab } from '../catalog/catalog-fs.ts';
+import { checkSubset } from './check/subset.ts';
+import { gradeWithVitest } from '../grading/engines/vitest/engine-fs.ts';
 
 export const BOOK_TESTS = 'book.tests.ts';
 export const EXTRA_TESTS = 'extra.tests.ts';
