@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { slimSucrase } from './src/grading/engines/worker/slim-sucrase-fs.ts';
+import { searchIndex } from './src/book/search-index-fs.ts';
 
 // Cross-origin isolation: the in-page WebContainer runner needs SharedArrayBuffer.
 // Astro's top-level `server.headers` reaches pages in both `astro dev` and `astro preview`
@@ -14,7 +15,7 @@ const isolationHeaders = {
 export default defineConfig({
   output: 'static',
   trailingSlash: 'ignore',
-  integrations: [mdx()],
+  integrations: [mdx(), searchIndex()],
   server: { headers: isolationHeaders },
   markdown: {
     syntaxHighlight: 'shiki',

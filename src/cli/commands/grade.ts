@@ -19,7 +19,7 @@ export interface GradeCommandOptions {
   visibility?: GradescopeVisibility;
   /** Fresh generated inputs: the kit draws them from this seed. */
   seed?: number;
-  /** An instructor's test file, graded with the lab's (extra-tests-fs.ts). */
+  /** An instructor's test file, graded with the lab's (cli/extra-tests.ts). */
   extraTests?: string;
 }
 
