@@ -19,7 +19,7 @@ export function pages(dist = DIST): string[] {
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const full = join(dir, name);
-      if (statSync(full).isDirectory()) { if (name !== '_astro' && name !== 'labs') walk(full); }
+      if (statSync(full).isDirectory()) { if (name !== '_astro' && name !== 'pagefind') walk(full); }
       else if (name.endsWith('.html')) out.push(`/${relative(dist, full)}`);
     }
   };

@@ -18,7 +18,7 @@ function markdownRenderer(): Promise<Render> {
       const { createSatteriMarkdownProcessor } = await import('@astrojs/markdown-satteri');
       const processor = await createSatteriMarkdownProcessor({
         syntaxHighlight: 'shiki',
-        shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false, wrap: false },
+        shikiConfig: { themes: { light: 'github-light-default', dark: 'github-dark-default' }, defaultColor: false, wrap: false },
       } as Parameters<typeof createSatteriMarkdownProcessor>[0]);
       return async (md) => readableComments((await processor.render(md)).code);
     } catch (e) {
@@ -77,6 +77,21 @@ export function splitHints(md: string): Map<string, string[]> {
     byTask.set(task, [...(byTask.get(task) ?? []), ...hints]);
   }
   return byTask;
+}
+
+/**
+ * A lab's instructions as a page of their own (/labs/<chapter>/<lab>/), for readers and for the
+ * search index: the instructions only, never the hints or the reference. Headings keep their ids.
+ */
+export async function instructionsHtml(lab: Lab): Promise<{ html: string; headings: { depth: number; slug: string; text: string }[] }> {
+  const render = await markdownRenderer();
+  const html = fitHtml(await render(readLabFile(lab, 'instructions.md')), 'i', 0);
+  const headings = [...html.matchAll(/<h([23])[^>]*\sid="([^"]+)"[^>]*>([\s\S]*?)<\/h\1>/g)].map((m) => ({
+    depth: Number(m[1]),
+    slug: m[2]!,
+    text: m[3]!.replace(/<[^>]+>/g, ''),
+  }));
+  return { html, headings };
 }
 
 export async function buildLabData(lab: Lab): Promise<LabData> {

@@ -39,6 +39,10 @@ function bookPages(): string[] {
   for (const section of ['chapters', 'guide']) {
     for (const d of readdirSync(join(DIST, section), { withFileTypes: true })) if (d.isDirectory()) pages.push(`/${section}/${d.name}/`);
   }
+  // Each lab's instructions page: /labs/<chapter>/<lab>/.
+  for (const chapter of readdirSync(join(DIST, 'labs'), { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    for (const lab of readdirSync(join(DIST, 'labs', chapter.name), { withFileTypes: true })) if (lab.isDirectory()) pages.push(`/labs/${chapter.name}/${lab.name}/`);
+  }
   return pages;
 }
 

@@ -48,6 +48,18 @@ describe.runIf(enabled)('search (Chromium, Pagefind)', () => {
     expect(await page.locator(`[id="${id}"]`).isVisible()).toBe(true);
   });
 
+  it('indexes each lab\'s instructions as a page of their own, never its hints', async () => {
+    const labPage = readFileSync(join(DIST, 'labs', 'quic', 'cubic', 'index.html'), 'utf8');
+    const hints = readFileSync(join(DIST, '..', 'labs', 'quic', 'cubic', 'hints.md'), 'utf8');
+    const firstHint = /### Hint 1\n([^\n]+)/.exec(hints)![1]!.slice(0, 40);
+    expect(labPage).toContain('data-pagefind-body');
+    expect(labPage).not.toContain(firstHint);
+    await page.goto(`${site.url}/search/?q=cwnd_prior`);
+    await page.locator('#search-results li a').first().waitFor();
+    const hrefs = await page.locator('#search-results li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(hrefs.some((h) => h?.startsWith('/labs/quic/cubic/'))).toBe(true);
+  });
+
   it('says so when nothing matches, and the box keeps the query', async () => {
     await page.goto(`${site.url}/search/?q=ukulele`);
     await page.waitForFunction(() => /Nothing found|page\(s\)|index/.test(document.getElementById('search-status')?.textContent ?? ''), null, { timeout: 10_000 }).catch(() => {});
