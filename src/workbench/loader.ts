@@ -148,3 +148,11 @@ class NetlabsProgressIo extends HTMLElement {
 customElements.define('netlabs-progress', NetlabsProgress);
 customElements.define('netlabs-progress-io', NetlabsProgressIo);
 customElements.define('netlabs-lab', NetlabsLab);
+
+// "/" moves to the header's search box, as on most documentation sites; never while typing.
+document.addEventListener('keydown', (e) => {
+  const t = e.target as HTMLElement | null;
+  if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || !t || t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
+  const box = document.getElementById('site-search-q');
+  if (box) { e.preventDefault(); box.focus(); }
+});

@@ -60,6 +60,15 @@ describe.runIf(enabled)('search (Chromium, Pagefind)', () => {
     expect(hrefs.some((h) => h?.startsWith('/labs/quic/cubic/'))).toBe(true);
   });
 
+  it('"/" on a chapter page moves to the search box, but types a slash in a field', async () => {
+    await page.goto(`${site.url}/chapters/dns/`);
+    await page.locator('netlabs-lab').first().waitFor();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('site-search-q');
+    await page.keyboard.type('a/b');
+    expect(await page.inputValue('#site-search-q')).toBe('a/b');
+  });
+
   it('says so when nothing matches, and the box keeps the query', async () => {
     await page.goto(`${site.url}/search/?q=ukulele`);
     await page.waitForFunction(() => /Nothing found|page\(s\)|index/.test(document.getElementById('search-status')?.textContent ?? ''), null, { timeout: 10_000 }).catch(() => {});
