@@ -80,3 +80,22 @@ export async function withExtraTests(lab: Lab, extraFile: string): Promise<Extra
     throw e;
   }
 }
+
+/**
+ * Run `use` on the lab as graded: with the instructor's extra tests when a file is given (checked
+ * once, removed after), the lab itself otherwise. Extra tests that are refused end it with exit
+ * code 2, the reason on stderr.
+ */
+export async function withOptionalExtraTests(lab: Lab, extraFile: string | undefined, use: (graded: Lab) => Promise<number>): Promise<number> {
+  if (!extraFile) return use(lab);
+  const extra = await withExtraTests(lab, extraFile);
+  if ('error' in extra) {
+    console.error(extra.error);
+    return 2;
+  }
+  try {
+    return await use(extra.lab);
+  } finally {
+    extra.dispose();
+  }
+}

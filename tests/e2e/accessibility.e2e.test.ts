@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST, launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
+import { describe, expect, it } from 'vitest';
+import { DIST, requireChromium, useSitePage } from './support/site.ts';
 import { labEmbed, openLab, run } from './support/workbench.ts';
 
 const LAB = 'dns/message-codec';
@@ -46,50 +46,38 @@ function bookPages(): string[] {
   return pages;
 }
 
-let site: Site;
-let browser: Browser;
-let page: Page;
-
 describe.runIf(enabled)('accessibility (Chromium, axe-core)', () => {
-  beforeAll(async () => {
-    site = await serveDist();
-    browser = await launch();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const live = useSitePage();
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`every page of the book (${scheme})`, async () => {
-      await page.emulateMedia({ colorScheme: scheme });
+      await live.page.emulateMedia({ colorScheme: scheme });
       for (const path of bookPages()) {
-        await page.goto(`${site.url}${path}`, { waitUntil: 'networkidle' });
-        expect(await axeViolations(page), path).toEqual([]);
+        await live.page.goto(`${live.site.url}${path}`, { waitUntil: 'networkidle' });
+        expect(await axeViolations(live.page), path).toEqual([]);
       }
     });
 
     it(`the open workbench with a failing report (${scheme})`, async () => {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(`${site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
-      const wb = labEmbed(page, LAB).locator('.wb');
-      if (!(await wb.count())) await openLab(page, LAB);
+      await live.page.emulateMedia({ colorScheme: scheme });
+      await live.page.goto(`${live.site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
+      const wb = labEmbed(live.page, LAB).locator('.wb');
+      if (!(await wb.count())) await openLab(live.page, LAB);
       await run(wb);
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await axeViolations(live.page)).toEqual([]);
       for (const tab of ['instructions', 'hints', 'grade.test.ts', 'reference.ts']) {
         await wb.locator(`[data-tab="${tab}"]`).click();
-        expect(await axeViolations(page), `tab ${tab}`).toEqual([]);
+        expect(await axeViolations(live.page), `tab ${tab}`).toEqual([]);
       }
       await wb.locator('[data-tab="learner.ts"]').click();
     });
   }
 
   it('opens, runs and reports a lab with the keyboard alone', async () => {
-    const fresh = await browser.context.newPage();
+    const fresh = await live.browser.context.newPage();
     try {
       await fresh.emulateMedia({ colorScheme: 'light' });
-      await fresh.goto(`${site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
+      await fresh.goto(`${live.site.url}${CHAPTER}`, { waitUntil: 'networkidle' });
       const focusIs = (selector: string) => fresh.evaluate((s) => !!document.activeElement?.closest(s), selector);
       const tabTo = async (selector: string, limit = 400): Promise<void> => {
         for (let i = 0; i < limit; i++) {

@@ -3,35 +3,22 @@
  * boot() never settles, so after the boot timeout the workbench falls back to the worker,
  * says why, and Run still grades. xterm and @webcontainer/api load only when the mode is chosen.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, requireChromium, serveDist, type Browser, type Site } from './support/site.ts';
+import { describe, expect, it } from 'vitest';
+import { requireChromium, useSitePage } from './support/site.ts';
 import { openLab, run } from './support/workbench.ts';
 
 const LAB = 'dns/message-codec';
 const enabled = requireChromium('WebContainer fallback');
 
-let site: Site;
-let browser: Browser;
-let page: Page;
-
 describe.runIf(enabled)('WebContainer mode offline (Chromium)', () => {
-  beforeAll(async () => {
-    site = await serveDist();
-    browser = await launch();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const live = useSitePage();
 
   it('falls back to the worker with the reason, and Run still grades', { timeout: 120_000 }, async () => {
     const scripts: string[] = [];
-    page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
-    await page.goto(`${site.url}/chapters/dns/`);
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    const wb = await openLab(page, LAB);
+    live.page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
+    await live.page.goto(`${live.site.url}/chapters/dns/`);
+    expect(await live.page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const wb = await openLab(live.page, LAB);
     expect(scripts.filter((u) => /webcontainer-mode|xterm/.test(u))).toEqual([]);
     await wb.locator('.wb-select').selectOption('webcontainer');
     await expect.poll(() => wb.getAttribute('data-state')).toBe('booting');
@@ -39,7 +26,7 @@ describe.runIf(enabled)('WebContainer mode offline (Chromium)', () => {
     await expect.poll(() => scripts.some((u) => /webcontainer-mode/.test(u))).toBe(true);
     await expect(wb.locator('.wb-terminal').isVisible()).resolves.toBe(true);
     // xterm is drawn with its stylesheet, and tells what it is doing.
-    await expect.poll(() => page.locator('style#netlabs-xterm-css').count()).toBe(1);
+    await expect.poll(() => live.page.locator('style#netlabs-xterm-css').count()).toBe(1);
     await expect.poll(() => wb.locator('.wb-terminal .xterm').count()).toBe(1);
     const notice = wb.locator('[data-notice="fallback"]');
     await notice.waitFor({ timeout: 60_000 });

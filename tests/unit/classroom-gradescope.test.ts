@@ -89,8 +89,11 @@ describe('GitHub Classroom workflow', () => {
 describe('Gradescope autograder folder', () => {
   const out = join(root, 'gradescope');
   const ag = join(root, 'autograder');
+  let shippedNodeModules = true;
   beforeAll(() => {
     execFileSync(lab[0]!, [lab[1]!, 'gradescope', 'quic/cubic', '--out', out, '--visibility', 'after_published'], { stdio: 'pipe' });
+    shippedNodeModules = existsSync(join(out, 'netlabs', 'node_modules'));
+    // What setup.sh's npm ci would install, borrowed from this checkout.
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(out, 'netlabs', 'node_modules'));
   }, 60_000);
   const runAutograder = (files: Record<string, string>): GradescopeResults => {
@@ -107,6 +110,7 @@ describe('Gradescope autograder folder', () => {
   it('holds setup.sh, run_autograder and the grader, without node_modules of its own', () => {
     for (const f of ['setup.sh', 'run_autograder', 'netlabs/package-lock.json', 'netlabs/src/cli/lab.ts', 'netlabs/labs/quic/cubic/grade.test.ts']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'setup.sh'), 'utf8')).toMatch(/npm ci/);
+    expect(shippedNodeModules).toBe(false);
   });
 
   it('run_autograder writes a results.json whose score is the CLI\'s', { timeout: 60_000 }, () => {

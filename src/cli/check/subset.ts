@@ -115,7 +115,7 @@ function isWrappedOrType(id: ts.Identifier): boolean {
       parent.arguments.length === 1 && parent.arguments[0] === id) return true;
   for (let n: ts.Node = id; n.parent; n = n.parent) {
     if (ts.isTypeQueryNode(n) || ts.isTypeReferenceNode(n)) return true;
-    if (ts.isExpression(n) && !ts.isIdentifier(n) && !ts.isQualifiedName(n as ts.Node)) return false;
+    if (ts.isExpression(n) && !ts.isIdentifier(n)) return false;
   }
   return false;
 }

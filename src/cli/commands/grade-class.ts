@@ -8,7 +8,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { findLab, type Lab } from '../../catalog/catalog-fs.ts';
 import { failedRun, type GradeResult } from '../../grading/result.ts';
 import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
-import { withExtraTests } from '../extra-tests.ts';
+import { withOptionalExtraTests } from '../extra-tests.ts';
 
 export interface Submission { student: string; file: string | null; problem?: string }
 
@@ -42,18 +42,8 @@ export function csvRow(values: (string | number)[]): string {
 }
 
 export async function gradeClass(ref: string, opts: { submissions: string; csv?: string; out?: string; timeLimitMs?: number; seed?: number; extraTests?: string }): Promise<number> {
-  const book = findLab(ref);
   // The instructor's tests are checked against the reference once, before any student.
-  const extra = opts.extraTests ? await withExtraTests(book, opts.extraTests) : undefined;
-  if (extra && 'error' in extra) {
-    console.error(extra.error);
-    return 2;
-  }
-  try {
-    return await gradeEach(extra?.lab ?? book, opts);
-  } finally {
-    extra?.dispose();
-  }
+  return withOptionalExtraTests(findLab(ref), opts.extraTests, (lab) => gradeEach(lab, opts));
 }
 
 async function gradeEach(lab: Lab, opts: { submissions: string; csv?: string; out?: string; timeLimitMs?: number; seed?: number }): Promise<number> {

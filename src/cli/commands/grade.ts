@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import { findLab, PROJECT_ROOT, type Lab } from '../../catalog/catalog-fs.ts';
 import { testLocator, toFormat, type Format, type FormatContext } from '../../grading/formats/index.ts';
 import type { GradescopeVisibility } from '../../grading/formats/gradescope.ts';
-import { withExtraTests } from '../extra-tests.ts';
+import { withOptionalExtraTests } from '../extra-tests.ts';
+import type { GradeResult } from '../../grading/result.ts';
 import { formatReport } from '../../grading/report.ts';
 import { gradeWithVitest } from '../../grading/engines/vitest/engine-fs.ts';
 import { typecheckLab } from '../check/typecheck.ts';
@@ -30,13 +31,14 @@ export async function grade(ref: string, opts: GradeCommandOptions): Promise<num
     console.error(`Nothing to grade: ${relative(PROJECT_ROOT, file)} does not exist. Run: npm run lab -- start ${lab.meta.id}   (or pass --file F)`);
     return 2;
   }
-  const extra = opts.extraTests ? await withExtraTests(lab, opts.extraTests) : undefined;
-  if (extra && 'error' in extra) {
-    console.error(extra.error);
-    return 2;
-  }
-  const run = await gradeWithVitest(extra?.lab ?? lab, file, { timeLimitMs: opts.timeLimitMs, seed: opts.seed }).finally(() => extra?.dispose());
-  const { result, elapsedMs } = run;
+  return withOptionalExtraTests(lab, opts.extraTests, async (graded) => {
+    const { result, elapsedMs } = await gradeWithVitest(graded, file, { timeLimitMs: opts.timeLimitMs, seed: opts.seed });
+    return report(lab, file, result, elapsedMs, opts);
+  });
+}
+
+/** The grade as the options ask: another grader's document, our JSON, or the readable report. */
+function report(lab: Lab, file: string, result: GradeResult, elapsedMs: number, opts: GradeCommandOptions): number {
   if (opts.format) {
     const doc = toFormat(opts.format, result, formatContext(lab, file, opts.extraTests), { visibility: opts.visibility, executionTimeS: elapsedMs / 1000 });
     console.log(JSON.stringify(doc, null, 2));
@@ -65,8 +67,10 @@ export function formatContext(lab: Lab, file: string, extraTests?: string): Form
     taskIds: lab.meta.tasks.map((t) => t.id),
     testFile: displayPath(testPath),
     locate: (title) => {
-      const there = book(title) ? null : more(title);
-      return book(title) ?? (there ? { ...there, file: 'extra tests' } : null);
+      const mine = book(title);
+      if (mine) return mine;
+      const theirs = more(title);
+      return theirs && { ...theirs, file: 'extra tests' };
     },
     command: `npm run lab -- grade ${lab.meta.id} --file ${displayPath(file)}${extraTests ? ' --extra-tests <the instructor\'s file>' : ''}`,
   };

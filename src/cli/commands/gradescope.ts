@@ -71,7 +71,7 @@ exit 0
 export function gradescope(ref: string, opts: { out: string; visibility?: GradescopeVisibility }): number {
   const lab = findLab(ref);
   const out = opts.out;
-  if (existsSync(join(out, 'netlabs'))) rmSync(join(out, 'netlabs'), { recursive: true, force: true });
+  rmSync(join(out, 'netlabs'), { recursive: true, force: true });
   mkdirSync(join(out, 'netlabs'), { recursive: true });
   for (const f of GRADER_FILES) {
     const from = join(PROJECT_ROOT, f);

@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const DIST = join(ROOT, 'dist');
@@ -127,4 +128,28 @@ export async function launch(options: { width?: number; height?: number; colorSc
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+export interface SitePage {
+  site: Site;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * The built site served and Chromium open with one page, for the describe block this is called
+ * in: started in its beforeAll, closed in its afterAll. The fields are filled once it has run.
+ */
+export function useSitePage(options: Parameters<typeof launch>[0] = {}): SitePage {
+  const live = {} as SitePage;
+  beforeAll(async () => {
+    live.site = await serveDist();
+    live.browser = await launch(options);
+    live.page = live.browser.context.pages()[0] ?? (await live.browser.context.newPage());
+  });
+  afterAll(async () => {
+    await live.browser?.close();
+    await live.site?.close();
+  });
+  return live;
 }
