@@ -14,6 +14,9 @@ import { LabStorage, ago, askPersist, downloadText, pickTextFile, type SavedWork
 import { Tabs } from './tabs.ts';
 import { LEARNER, labDataPath, labInfo, type LabData } from './types.ts';
 import type { WebContainerMode } from './webcontainer-mode.ts';
+// Inlined into this chunk and added on first Open: a plain import would be gathered into the
+// CSS of every page that ships the loader, before anyone opens a lab.
+import workbenchCss from './workbench.css?inline';
 import { choose, initialSelection, runTarget, webcontainerFailed, type EngineChoice, type Selection } from '../grading/engines/select.ts';
 
 type Mode = EngineChoice;
@@ -33,9 +36,19 @@ export async function openWorkbench(host: Host, panel: HTMLElement): Promise<Wor
   const response = await fetch(`${import.meta.env.BASE_URL.replace(/\/?$/, '/')}${labDataPath(id)}`);
   if (!response.ok) throw new Error(`the lab's files could not be fetched (HTTP ${response.status})`);
   const data = (await response.json()) as LabData;
+  addStyles();
   const wb = new Workbench(panel, data);
   wb.mount();
   return wb;
+}
+
+/** The workbench's styles, once per page (several labs may be opened). */
+function addStyles(): void {
+  if (document.getElementById('netlabs-workbench-styles')) return;
+  const style = document.createElement('style');
+  style.id = 'netlabs-workbench-styles';
+  style.textContent = workbenchCss;
+  document.head.append(style);
 }
 
 export class Workbench {

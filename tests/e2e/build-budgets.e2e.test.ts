@@ -2,7 +2,8 @@
  * Byte budgets of the built site (gzip), checked without a browser: a change that raises one
  * says so, and why, in its note. Numbers: node scripts/build-budgets.ts.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIST, measure, pages } from '../../scripts/build-budgets.ts';
 
@@ -27,6 +28,16 @@ describe.skipIf(!BUILT)('build budgets (gzip)', () => {
   it('finds the pages', () => {
     expect(all).toContain('/index.html');
     expect(all.filter((p) => p.startsWith('/chapters/') && p !== '/chapters/index.html').length).toBeGreaterThanOrEqual(2);
+  });
+  it("loads the workbench's styles on Open, not with the page (the embed's few rules only)", () => {
+    const chapters = all.filter((p) => p.startsWith('/chapters/') && p !== '/chapters/index.html');
+    for (const page of chapters) {
+      const html = readFileSync(join(DIST, page), 'utf8');
+      const css = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => readFileSync(join(DIST, m[1]!), 'utf8')).join('');
+      expect(css, page).toContain('.lab-embed__bar');
+      expect(css, page).not.toContain('.wb-report');
+      expect(css, page).not.toContain('--cm-keyword');
+    }
   });
   for (const page of all) {
     it(page, () => {
