@@ -9,3 +9,4 @@ export { Bench, type Settled } from './bench';
 export { SEED, seededRandom, samples, forAll, forAllAsync, fc } from './random';
 export { outcome, outcomeAsync, hex, fromHex, type Outcome } from './outcome';
 export { withCopiedInputs } from './copies';
+export { referenceAnswer, referenceAnswerAsync } from './answers';

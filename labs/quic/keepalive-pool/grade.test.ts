@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { task, graded, forAll, fc, withCopiedInputs } from '../../kit';
+import { task, graded, forAll, fc, withCopiedInputs, referenceAnswer } from '../../kit';
 import * as submitted from './learner';
 import * as reference from './reference';
 import type { PoolConfig, Request } from './types';
@@ -26,7 +26,7 @@ const arbRequests = fc.array(
 const arbTimeout = fc.oneof(fc.constant(NEVER), fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 20 }).map((n) => n * 50));
 
 function agree(config: PoolConfig, requests: Request[]): void {
-  expect(learner.simulatePool(config, requests)).toEqual(reference.simulatePool(config, requests));
+  expect(learner.simulatePool(config, requests)).toEqual(referenceAnswer('simulatePool', { config, requests }, () => reference.simulatePool(config, requests)));
 }
 
 // ---- Task 1 -------------------------------------------------------------------------------

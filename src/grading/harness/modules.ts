@@ -19,6 +19,17 @@ export interface ModuleLoaderOptions {
    * file), or null: the learner's import rule, enforced again as each import runs.
    */
   refuse?(from: string, spec: string, target: string | undefined): string | null;
+  /**
+   * Modules kept from one run to the next (path -> its module, filled on first load) for the
+   * paths in `shared.paths` only: trusted files that import nothing, such as the kit's memo of
+   * the reference's answers.
+   */
+  shared?: SharedModules;
+}
+
+export interface SharedModules {
+  readonly paths: ReadonlySet<string>;
+  readonly modules: Map<string, Module>;
 }
 
 export class ImportRefusedError extends Error {
@@ -30,7 +41,7 @@ export class ModuleNotFoundError extends Error {
   code = 'MODULE_NOT_FOUND';
 }
 
-interface Module {
+export interface Module {
   exports: unknown;
 }
 
@@ -42,8 +53,8 @@ export interface ModuleLoader {
 }
 
 export function createModuleLoader(options: ModuleLoaderOptions): ModuleLoader {
-  const { files, packages, displayName, refuse } = options;
-  const cache = new Map<string, Module>();
+  const { files, packages, displayName, refuse, shared } = options;
+  const cache = shared ? new Map([...shared.modules].filter(([path]) => shared.paths.has(path))) : new Map<string, Module>();
 
   function load(path: string): unknown {
     const cached = cache.get(path);
@@ -53,6 +64,7 @@ export function createModuleLoader(options: ModuleLoaderOptions): ModuleLoader {
     const name = displayName(path);
     const module: Module = { exports: {} };
     cache.set(path, module);
+    if (shared?.paths.has(path)) shared.modules.set(path, module);
     const factory = compile(name, transpile(name, source));
     factory(module.exports, (spec) => requireFrom(path, spec), module);
     return module.exports;

@@ -11,7 +11,7 @@ import { createCollector } from './collector.ts';
 import { createExpect, sealAssertions } from './expect.ts';
 import { errorMessage, frameLocator } from './errors.ts';
 import { hardenBuiltins } from './harden.ts';
-import { createModuleLoader } from './modules.ts';
+import { createModuleLoader, type SharedModules } from './modules.ts';
 import { runTree } from './run-tests.ts';
 import { DEFAULT_HOOK_TIMEOUT_MS, DEFAULT_TEST_TIME_LIMIT_MS } from '../timeouts.ts';
 import { CompileError } from './transpile.ts';
@@ -41,6 +41,8 @@ export interface HarnessInput {
    */
   harden?: boolean;
   events?: Partial<SessionEvents>;
+  /** Kit modules kept between this host's runs of the same lab (host.ts). */
+  shared?: SharedModules;
 }
 
 export async function runLab(input: HarnessInput): Promise<SessionEnd> {
@@ -75,6 +77,7 @@ export async function runLab(input: HarnessInput): Promise<SessionEnd> {
       !(target === undefined && allowedBuiltin(spec, builtins))
         ? refusedAtLoad(spec)
         : null,
+    shared: input.shared,
   });
 
   if (input.harden) {
