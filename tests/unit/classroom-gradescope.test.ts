@@ -23,6 +23,7 @@ const root = mkdtempSync(join(tmpdir(), 'netlabs-class-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const cubic = findLab('quic/cubic');
+const cubicPoints = cubic.meta.tasks.reduce((a, t) => a + t.points, 0);
 const codec = findLab('dns/message-codec');
 const mutant = join(cubic.dir, 'mutants', readdirSync(join(cubic.dir, 'mutants')).filter((f) => f.endsWith('.ts')).sort()[0]!);
 const lab = ['node', join(PROJECT_ROOT, 'src/cli/lab.ts')];
@@ -81,7 +82,7 @@ describe('GitHub Classroom workflow', () => {
     const line = readFileSync(output, 'utf8').split('\n').find((l) => l.startsWith('result='))!;
     const decoded = JSON.parse(Buffer.from(line.slice('result='.length), 'base64').toString('utf-8')) as ClassroomResults;
     expect(decoded.tests.reduce((a, t) => a + t.score, 0)).toBe(cliScore);
-    expect(decoded.max_score).toBe(34);
+    expect(decoded.max_score).toBe(cubicPoints);
     expect(decoded.status).toBe('fail');
   });
 });
@@ -121,7 +122,7 @@ describe('Gradescope autograder folder', () => {
   });
 
   it('finds the file in a folder too, and says why when there is none', { timeout: 60_000 }, () => {
-    expect(runAutograder({ 'quic/cubic.ts': readFileSync(join(cubic.dir, 'reference.ts'), 'utf8') }).score).toBe(34);
+    expect(runAutograder({ 'quic/cubic.ts': readFileSync(join(cubic.dir, 'reference.ts'), 'utf8') }).score).toBe(cubicPoints);
     const none = runAutograder({ 'notes.txt': 'no code' });
     expect([none.score, none.tests]).toEqual([0, []]);
     expect(none.output).toMatch(/Submit one TypeScript file: cubic\.ts \(found 0 \.ts files\)/);

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { task, graded, forAll, fc, VirtualClock, withCopiedInputs } from '../../kit';
+import { task, graded, forAll, fc, VirtualClock, withCopiedInputs, referenceAnswer } from '../../kit';
 import * as submitted from './learner';
 import * as reference from './reference';
 import { windowTrace, type Clock, type ControllerOptions, type Scenario, type TracePoint } from './sim';
@@ -389,7 +389,102 @@ task('shape', () => {
     });
     forAll(arb, (s) => {
       const scenario: Scenario = { rttMs: s.rttMs, durationMs: s.rounds * s.rttMs, capacity: s.capacity, lossesAtMs: s.losses };
-      expectSameTrace(traceOf(s.kind, scenario, { initialCwnd: s.initialCwnd }), reference.windowTrace(s.kind, scenario, { initialCwnd: s.initialCwnd }), `${s.kind} trace`);
+      expectSameTrace(traceOf(s.kind, scenario, { initialCwnd: s.initialCwnd }), referenceAnswer('windowTrace', s, () => reference.windowTrace(s.kind, scenario, { initialCwnd: s.initialCwnd })), `${s.kind} trace`);
     }, 60);
+  });
+});
+
+// ---- Task 5 ------------------------------------------------------------------------------
+
+/** K after a first loss at W_max: the curve climbs back from β·W_max (task 1's formula). */
+const kAfterLoss = (wMax: number): number => reference.cubicK(wMax, reference.BETA_CUBIC * wMax);
+
+interface SeenRegion { tSeconds: number; region: string }
+
+/**
+ * What the reference CUBIC shows on sim.ts's network after a first loss at W_max: the region at
+ * every ACK, timed from the first ACK of the congestion avoidance stage (t = 0 of the formulas).
+ */
+function simulatedRegions(wMax: number, rttMs: number, durationMs: number): SeenRegion[] {
+  const seen: SeenRegion[] = [];
+  let epochMs: number | null = null;
+  let lost = false;
+  windowTrace((clock) => {
+    const cc = new reference.Cubic({ clock, rttMs, initialCwnd: wMax, initialSsthresh: wMax });
+    return {
+      get cwnd() { return cc.cwnd; },
+      get ssthresh() { return cc.ssthresh; },
+      onLoss: () => { cc.onLoss(); lost = true; },
+      onAck: (n?: number) => {
+        cc.onAck(n);
+        if (lost && epochMs === null && cc.region !== 'recovery') epochMs = clock.now();
+        if (epochMs !== null) seen.push({ tSeconds: (clock.now() - epochMs) / 1000, region: cc.region });
+      },
+    };
+  }, { rttMs, durationMs, lossesAtMs: [1] });
+  return seen;
+}
+
+task('predict', () => {
+  it('the limit is about 2,030 segments at RTT 10 ms, 64 at 100 ms and 23 at 200 ms', () => {
+    for (const [rttMs, about] of [[10, 2030.2], [100, 64.2], [200, 22.7]] as const) {
+      const got = learner.renoFriendlyLimit(rttMs);
+      expect(Math.abs(got - about), `renoFriendlyLimit(${rttMs}) = ${got}, expected about ${about}`).toBeLessThan(0.05);
+      expectClose(got, reference.renoFriendlyLimit(rttMs), `renoFriendlyLimit(${rttMs})`);
+    }
+  });
+
+  graded('the estimate in closed form: β·W_max, then α_cubic per RTT up to W_max, then 1 per RTT', 2, () => {
+    // W_max = 100 at RTT 100 ms: 70 at t = 0; W_max again at 30 segments / (α per 0.1 s) ≈ 5.67 s.
+    const reaches = (30 * 0.1) / reference.ALPHA_CUBIC;
+    const rows: [number, number][] = [[0, 70], [1, 70 + 10 * reference.ALPHA_CUBIC], [reaches, 100], [reaches + 1, 110], [reaches + 2.5, 125]];
+    for (const [t, want] of rows) expectClose(learner.estimateAt(t, 100, 100), want, `estimateAt(${t.toFixed(3)}, 100, 100)`);
+    forAll(fc.record({ wMax: fc.double({ min: 2, max: 10_000, noNaN: true }), rttMs: fc.integer({ min: 1, max: 500 }), t: fc.double({ min: 0, max: 60, noNaN: true }) }), ({ wMax, rttMs, t }) => {
+      expectClose(learner.estimateAt(t, wMax, rttMs), reference.estimateAt(t, wMax, rttMs), `estimateAt(${t}, ${wMax}, ${rttMs})`);
+    });
+  });
+
+  graded('W_max = 100 at RTT 100 ms: concave until K, convex, overtaken by the estimate at 5.8 s, convex again from 8.2 s', 2, () => {
+    const k = kAfterLoss(100);
+    const rows: [number, string][] = [[0.5, 'concave'], [3, 'concave'], [k, 'convex'], [5, 'convex'], [6, 'reno-friendly'], [8, 'reno-friendly'], [9.5, 'convex']];
+    expect(rows.map(([t]) => `t=${t.toFixed(2)} s: ${learner.predictRegion(100, 100, t)}`)).toEqual(rows.map(([t, r]) => `t=${t.toFixed(2)} s: ${r}`));
+  });
+
+  graded('your limit and your predictions agree: at t = K, just below the limit the estimate leads, just above the curve', 1, () => {
+    forAll(fc.integer({ min: 2, max: 400 }), (rttMs) => {
+      const limit = learner.renoFriendlyLimit(rttMs);
+      for (const [factor, want] of [[0.9, 'reno-friendly'], [1.1, 'convex']] as const) {
+        const wMax = factor * limit;
+        expect(learner.predictRegion(wMax, rttMs, kAfterLoss(wMax)), `predictRegion(${factor} × your limit ${limit.toFixed(1)}, ${rttMs} ms, t = K)`).toBe(want);
+      }
+    });
+  });
+
+  graded('agrees with the reference on generated flows and times', 2, () => {
+    const arb = fc.record({ wMax: fc.double({ min: 4, max: 10_000, noNaN: true }), rttMs: fc.integer({ min: 1, max: 500 }), share: fc.double({ min: 0, max: 3, noNaN: true }) });
+    forAll(arb, ({ wMax, rttMs, share }) => {
+      const t = share * kAfterLoss(wMax);
+      expect(learner.predictRegion(wMax, rttMs, t), `predictRegion(${wMax}, ${rttMs}, ${t})`).toBe(reference.predictRegion(wMax, rttMs, t));
+    }, 200);
+  });
+
+  graded('predicts what a simulated CUBIC does, wherever the two windows are clearly apart', 2, () => {
+    const flows: [number, number][] = [[30, 100], [64, 100], [200, 100], [400, 50], [50, 300], [300, 300], [20, 200], [150, 20]];
+    for (const [wMax, rttMs] of flows) {
+      const k = kAfterLoss(wMax);
+      const durationMs = Math.min(2.5 * k * 1000, 200 * rttMs);
+      const seen = referenceAnswer('simulatedRegions', { wMax, rttMs, durationMs }, () => simulatedRegions(wMax, rttMs, durationMs));
+      let checked = 0;
+      for (const { tSeconds, region } of seen) {
+        const curve = reference.wCubic(tSeconds, k, wMax);
+        const estimate = reference.estimateAt(tSeconds, wMax, rttMs);
+        // Near a crossing the simulation's discrete steps may land either side: skip those.
+        if (Math.abs(curve - estimate) <= 0.05 * wMax || Math.abs(tSeconds - k) <= (2 * rttMs) / 1000) continue;
+        checked++;
+        const got = learner.predictRegion(wMax, rttMs, tSeconds);
+        if (got !== region) expect(`W_max ${wMax}, RTT ${rttMs} ms, t = ${tSeconds.toFixed(3)} s: ${got}`).toBe(`W_max ${wMax}, RTT ${rttMs} ms, t = ${tSeconds.toFixed(3)} s: ${region}`);
+      }
+      expect(checked, `points checked for W_max ${wMax}, RTT ${rttMs} ms`).toBeGreaterThan(100);
+    }
   });
 });

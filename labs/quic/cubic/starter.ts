@@ -103,3 +103,23 @@ export function windowTrace(
   );
 }
 
+
+// ---- Task 5: predict the region ---------------------------------------------------------------
+
+/** Where a CUBIC flow's window comes from, seen in closed form. */
+export type PredictedRegion = 'reno-friendly' | 'concave' | 'convex';
+
+/** W_est in closed form, `tSeconds` into the stage after a first loss at `wMax` (instructions §5). */
+export function estimateAt(tSeconds: number, wMax: number, rttMs: number): number {
+  throw new Error('TODO: estimateAt');
+}
+
+/** Which window rules `tSeconds` into that stage: the estimate, or the curve (concave or convex). */
+export function predictRegion(wMax: number, rttMs: number, tSeconds: number): PredictedRegion {
+  throw new Error('TODO: predictRegion');
+}
+
+/** The largest W_max for which the estimate is back at W_max no later than the curve. */
+export function renoFriendlyLimit(rttMs: number): number {
+  throw new Error('TODO: renoFriendlyLimit');
+}

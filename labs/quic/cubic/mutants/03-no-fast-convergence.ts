@@ -211,3 +211,42 @@ export function windowTrace(
     scenario,
   );
 }
+
+// ---- Task 5: predict the region ---------------------------------------------------------------
+
+/** Where a CUBIC flow's window comes from, seen in closed form. */
+export type PredictedRegion = 'reno-friendly' | 'concave' | 'convex';
+
+/**
+ * W_est in closed form, `tSeconds` into the congestion avoidance stage that follows a first loss
+ * at `wMax` (so cwnd_prior = W_max and the stage starts at β·W_max): it grows by α_cubic per
+ * round trip until it reaches W_max, and by one segment per round trip after (RFC 9438 §4.3).
+ */
+export function estimateAt(tSeconds: number, wMax: number, rttMs: number): number {
+  const rtt = rttMs / 1000;
+  const start = BETA_CUBIC * wMax;
+  const reachesWMax = ((wMax - start) * rtt) / ALPHA_CUBIC;
+  if (tSeconds <= reachesWMax) return start + (ALPHA_CUBIC * tSeconds) / rtt;
+  return wMax + (tSeconds - reachesWMax) / rtt;
+}
+
+/**
+ * Which of the two windows rules `tSeconds` into that stage: the estimate when the cubic curve
+ * is below it, else the curve, concave before K and convex from K on (RFC 9438 §4.3–§4.5).
+ */
+export function predictRegion(wMax: number, rttMs: number, tSeconds: number): PredictedRegion {
+  const k = cubicK(wMax, BETA_CUBIC * wMax);
+  if (wCubic(tSeconds, k, wMax) < estimateAt(tSeconds, wMax, rttMs)) return 'reno-friendly';
+  return tSeconds < k ? 'concave' : 'convex';
+}
+
+/**
+ * The largest W_max, in segments, for which the estimate gets back to W_max no later than the
+ * cubic curve does after a loss at W_max: the estimate needs W_max·RTT·(1 + β)/3 seconds, the
+ * curve K = ∛(W_max(1 − β)/C); they are equal at W_max = (3∛((1 − β)/C) / ((1 + β)·RTT))^(3/2).
+ * Below it the flow comes back as Reno would; above it, on the cubic curve.
+ */
+export function renoFriendlyLimit(rttMs: number): number {
+  const rtt = rttMs / 1000;
+  return ((3 * Math.cbrt((1 - BETA_CUBIC) / C)) / ((1 + BETA_CUBIC) * rtt)) ** 1.5;
+}
