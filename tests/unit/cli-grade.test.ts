@@ -21,6 +21,7 @@ const files: Record<string, string> = {
   'wrong.ts': 'export function checksum(b: Uint8Array): number {\n  let s = 0;\n  for (let i = 0; i < b.length; i += 2) s += (b[i]! << 8) | (b[i + 1] ?? 0);\n  return ~s & 0xffff;\n}\n',
   'loop.ts': 'while (true) {}\nexport function checksum(b: Uint8Array): number { return 0; }\n',
   'syntax.ts': 'export function checksum(b: Uint8Array): number {\n  return 0 +;\n}\n',
+  'throws.ts': 'export function checksum(b: Uint8Array): number { return 0; }\nconst table: Record<string, { n: number }> = {};\nexport const n: number = (table as Record<string, { n: number }>).missing.n;\n',
   'patch-chai.ts': [
     "import { chai } from 'vitest';",
     'chai.Assertion.prototype.assert = () => {};',
@@ -74,6 +75,13 @@ describe('grade with the CLI engine', () => {
     expect(r.status).toBe('error');
     expect(r.message).toMatch(/^syntax\.ts:2:13: /);
   });
+  it('reports an error thrown while the file loads as file:line:col of the source, as the in-page harness does', async () => {
+    const r = (await gradeWithVitest(lab, join(dir, 'throws.ts'))).result;
+    const line = 'export const n: number = (table as Record<string, { n: number }>).missing.n;';
+    expect(r.status).toBe('error');
+    expect(r.message).toBe(`throws.ts:3:${line.lastIndexOf('.n') + 2}: TypeError: Cannot read properties of undefined (reading 'n')`);
+  });
+
   it('refuses a file that imports the test framework (it could switch assertions off or add tests)', { timeout: 60_000 }, async () => {
     for (const name of ['patch-chai.ts', 'own-tests.ts']) {
       const r = (await gradeWithVitest(lab, join(dir, name))).result;

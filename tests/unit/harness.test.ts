@@ -98,7 +98,23 @@ describe('range', () => { it('finds min and max', () => { expect({ min: 1, max: 
 
   it('reports an error thrown while the learner file loads', async () => {
     const r = await grade(sumTests, "export const sum = (a: number, b: number) => a + b;\nthrow new RangeError('boom');\n");
-    expect(r).toMatchObject({ status: 'error', tests: [], message: 'learner.ts:2: RangeError: boom' });
+    expect(r).toMatchObject({ status: 'error', tests: [], message: 'learner.ts:2:7: RangeError: boom' });
+  });
+
+  it('gives the line and the column of the source, not of the stripped code, for an error at load', async () => {
+    // Types before the failing expression shift the columns of the code that runs.
+    const learner = [
+      "const table: Record<string, { next: number }> = {};",
+      "export const sum = (a: number, b: number): number => a + b;",
+      "const depth: number = (table as Record<string, { next: number }>).missing.next;",
+    ].join('\n');
+    const r = await grade(sumTests, learner);
+    const col = learner.split('\n')[2]!.indexOf('.next') + 2;
+    expect(r).toMatchObject({ status: 'error', tests: [], message: `learner.ts:3:${col}: TypeError: Cannot read properties of undefined (reading 'next')` });
+    // On line 1 the code that runs starts with the module wrapper and sucrase's header.
+    const first = await grade(sumTests, "export const sum = (a: number, b: number) => a + b; const n: number = (null as unknown as { x: number }).x;\n");
+    const col1 = "export const sum = (a: number, b: number) => a + b; const n: number = (null as unknown as { x: number }).x;".indexOf('.x') + 2;
+    expect(first.message).toBe(`learner.ts:1:${col1}: TypeError: Cannot read properties of null (reading 'x')`);
   });
 
   it('refuses an import of a file the lab does not provide, with its line', async () => {
@@ -326,7 +342,7 @@ describe('m', () => { it('matches', () => {
     );
     expect(r.tests.map((t) => [t.name, t.status])).toEqual([['runs', 'pass'], ['skipped', 'skip'], ['later', 'skip']]);
     const each = await grade("import { describe, it } from 'vitest';\ndescribe('modes', () => { it.each([1])('x', () => {}); });", reference, { lab });
-    expect(each).toMatchObject({ status: 'error', message: 'grade.test.ts:2: UnsupportedError: it.each is not supported by the in-page test harness; lab tests use: describe, it, test, expect, beforeEach, afterEach, vi.fn' });
+    expect(each).toMatchObject({ status: 'error', message: 'grade.test.ts:2:30: UnsupportedError: it.each is not supported by the in-page test harness; lab tests use: describe, it, test, expect, beforeEach, afterEach, vi.fn' });
     const timers = await grade("import { vi, describe, it } from 'vitest';\ndescribe('modes', () => { it('x', () => { vi.useFakeTimers(); }); });", reference, { lab });
     expect(timers.tests[0]!.message).toMatch(/^UnsupportedError: vi\.useFakeTimers is not supported/);
   });

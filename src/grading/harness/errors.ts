@@ -47,16 +47,51 @@ function withDiff(err: AssertionLike): string {
   return diff ? `${err.message}\n\n${diff}` : err.message;
 }
 
-/** A locator over stack frames "name.ts:LINE:COL" for the given file names (first match wins). */
-export function frameLocator(names: readonly string[]): Locator {
+/** A file's source and the code that ran from it, with what was put before its first line. */
+export interface CompiledFile { source: string; code: string; prefix: string }
+
+/**
+ * A locator over stack frames "name.ts:LINE:COL" for the given file names (first match wins):
+ * "name.ts:LINE", or "name.ts:LINE:COL" when `compiled` gives the file's source and code, the
+ * column placed back in the source.
+ */
+export function frameLocator(names: readonly string[], compiled?: (name: string) => CompiledFile | undefined): Locator {
   const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const frame = new RegExp(`(?:^|[\\s(@/])(${escaped.join('|')}):(\\d+):\\d+`, 'm');
+  const frame = new RegExp(`(?:^|[\\s(@/])(${escaped.join('|')}):(\\d+):(\\d+)`, 'm');
   return (stack) => {
     const m = frame.exec(stack);
-    // Columns are of the transpiled code; lines are the source's (sucrase keeps them).
-    return m ? `${m[1]}:${m[2]}` : undefined;
+    if (!m) return undefined;
+    // Lines are the source's (sucrase keeps them); columns are of the code that ran.
+    const [, name, line, column] = m as unknown as [string, string, string, string];
+    const file = compiled?.(name);
+    if (!file) return `${name}:${line}`;
+    return `${name}:${line}:${sourceColumn(file, Number(line), Number(column))}`;
   };
 }
+
+/**
+ * The source column of a position in the code that ran, on the same line. Sucrase strips types
+ * and rewrites imports within a line, so the same token is found again counting from the end of
+ * the line (the rewriting happens mostly at its start: the module header on line 1).
+ */
+export function sourceColumn(file: CompiledFile, line: number, column: number): number {
+  const src = file.source.split('\n')[line - 1] ?? '';
+  let ran = file.code.split('\n')[line - 1] ?? '';
+  if (line === 1) ran = file.prefix + ran;
+  if (ran === src) return column;
+  const at = column - 1;
+  const token = /^[\w$]+/.exec(ran.slice(at))?.[0] ?? ran.charAt(at);
+  if (!token) return Math.min(column, src.length + 1);
+  const isWord = /^[\w$]/.test(token);
+  const pattern = new RegExp(isWord ? `(?<![\\w$])${escapeRegExp(token)}(?![\\w$])` : escapeRegExp(token), 'g');
+  const starts = (text: string): number[] => [...text.matchAll(pattern)].map((x) => x.index!);
+  const after = starts(ran).filter((i) => i > at).length;
+  const inSource = starts(src);
+  const index = inSource[inSource.length - 1 - after];
+  return index === undefined ? Math.min(column, src.length + 1) : index + 1;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Errors raised outside any test while grading (an unawaited rejected promise, a throw from a

@@ -50,10 +50,16 @@ type ModuleFactory = (exports: unknown, require: (spec: string) => unknown, modu
 export interface ModuleLoader {
   /** Evaluate a virtual file (once per loader) and return its exports. */
   load(path: string): unknown;
+  /** A loaded file's source and the code that ran, by its display name (to place a stack frame). */
+  compiled(name: string): { source: string; code: string } | undefined;
 }
+
+/** What compile() puts before a module's first line: columns on line 1 are shifted by it. */
+export const WRAPPER_PREFIX = '(function (exports, require, module) {';
 
 export function createModuleLoader(options: ModuleLoaderOptions): ModuleLoader {
   const { files, packages, displayName, refuse, shared } = options;
+  const compiledByName = new Map<string, { source: string; code: string }>();
   const cache = shared ? new Map([...shared.modules].filter(([path]) => shared.paths.has(path))) : new Map<string, Module>();
 
   function load(path: string): unknown {
@@ -65,7 +71,9 @@ export function createModuleLoader(options: ModuleLoaderOptions): ModuleLoader {
     const module: Module = { exports: {} };
     cache.set(path, module);
     if (shared?.paths.has(path)) shared.modules.set(path, module);
-    const factory = compile(name, transpile(name, source));
+    const code = transpile(name, source);
+    compiledByName.set(name, { source, code });
+    const factory = compile(name, code);
     factory(module.exports, (spec) => requireFrom(path, spec), module);
     return module.exports;
   }
@@ -83,7 +91,7 @@ export function createModuleLoader(options: ModuleLoaderOptions): ModuleLoader {
     return load(target);
   }
 
-  return { load };
+  return { load, compiled: (name) => compiledByName.get(name) };
 }
 
 /** The file a relative import names: exact, with .ts added, a .js written for .ts, or a folder's index.ts. */
@@ -112,7 +120,7 @@ export function joinPath(dir: string, spec: string): string {
  * the file is line N in stack traces; sourceURL names the file in those traces.
  */
 function compile(name: string, code: string): ModuleFactory {
-  const wrapped = `(function (exports, require, module) {${code}\n})\n//# sourceURL=${name}`;
+  const wrapped = `${WRAPPER_PREFIX}${code}\n})\n//# sourceURL=${name}`;
   return evaluate(wrapped) as ModuleFactory;
 }
 

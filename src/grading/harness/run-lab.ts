@@ -11,7 +11,7 @@ import { createCollector } from './collector.ts';
 import { createExpect, sealAssertions } from './expect.ts';
 import { errorMessage, frameLocator } from './errors.ts';
 import { hardenBuiltins } from './harden.ts';
-import { createModuleLoader, type SharedModules } from './modules.ts';
+import { WRAPPER_PREFIX, createModuleLoader, type SharedModules } from './modules.ts';
 import { runTree } from './run-tests.ts';
 import { DEFAULT_HOOK_TIMEOUT_MS, DEFAULT_TEST_TIME_LIMIT_MS } from '../timeouts.ts';
 import { CompileError } from './transpile.ts';
@@ -80,6 +80,12 @@ export async function runLab(input: HarnessInput): Promise<SessionEnd> {
     shared: input.shared,
   });
 
+  // Where loading threw, with the column, as a syntax error is reported.
+  const locateLoad = frameLocator(Object.keys(input.files), (name) => {
+    const c = loader.compiled(name);
+    return c && { ...c, prefix: WRAPPER_PREFIX };
+  });
+
   if (input.harden) {
     hardenBuiltins();
     sealAssertions();
@@ -88,7 +94,7 @@ export async function runLab(input: HarnessInput): Promise<SessionEnd> {
     loader.load(`${labDir}/${TEST_FILE}`);
     await collector.collect();
   } catch (e) {
-    return { kind: 'error', message: loadErrorMessage(e, locate) };
+    return { kind: 'error', message: loadErrorMessage(e, locateLoad) };
   } finally {
     collector.close();
   }

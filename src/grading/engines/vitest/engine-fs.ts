@@ -117,7 +117,7 @@ function sessionEnd(output: ReporterOutput | undefined, stderr: string, clean: (
     return { kind: 'error', message: `The grader produced no result.${stderr ? ` ${clean(stderr).split('\n').slice(-5).join('\n')}` : ''}` };
   }
   if (output.tests.length === 0 && output.moduleErrors.length > 0) {
-    return { kind: 'error', message: output.moduleErrors.map((m) => compileErrorLine(m) ?? `Failed while loading the tests and your module: ${clean(m)}`).join('\n\n') };
+    return { kind: 'error', message: output.moduleErrors.map((m) => compileErrorLine(m) ?? (/^[\w.-]+:\d+:\d+: /.test(m) ? clean(m) : `Failed while loading the tests and your module: ${clean(m)}`)).join('\n\n') };
   }
   const tests: RawTest[] = output.tests.map((t) => ({ ...t, message: t.message ? clean(t.message) : null }));
   const extra = [...output.moduleErrors, ...output.unhandledErrors];

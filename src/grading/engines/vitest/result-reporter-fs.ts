@@ -16,12 +16,23 @@ export interface ReporterOutput {
   unhandledErrors: string[];
 }
 
-interface ErrorLike { message?: string; diff?: string; name?: string }
+interface ErrorLike { message?: string; diff?: string; name?: string; stacks?: readonly { file: string; line: number; column: number }[] }
 
 export function errorText(e: ErrorLike | undefined): string {
   if (!e) return 'failed';
   const head = e.message ?? String(e);
   return e.diff ? `${head}\n\n${e.diff}` : head;
+}
+
+/**
+ * An error thrown while a module loaded, placed as the in-page harness places it: "file:line:col:
+ * Name: message" at the first frame outside vitest (source-mapped: the learner's own columns).
+ */
+export function moduleErrorText(e: ErrorLike): string {
+  const frame = e.stacks?.find((f) => f.file && !/[\\/]node_modules[\\/]/.test(f.file));
+  if (!frame || e.diff) return errorText(e);
+  const file = frame.file.split(/[\\/]/).pop();
+  return `${file}:${frame.line}:${frame.column}: ${e.name ?? 'Error'}: ${e.message ?? String(e)}`;
 }
 
 function pathOf(test: TestCase): string[] {
@@ -49,7 +60,7 @@ export class ResultFileReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<ErrorLike>): void {
     const out: ReporterOutput = { tests: [], moduleErrors: [], unhandledErrors: unhandled.map(errorText) };
     for (const mod of modules) {
-      for (const e of mod.errors()) out.moduleErrors.push(errorText(e));
+      for (const e of mod.errors()) out.moduleErrors.push(moduleErrorText(e));
       for (const test of mod.children.allTests()) {
         const r = test.result();
         const status = r.state === 'passed' ? 'pass' : r.state === 'failed' ? 'fail' : 'skip';
