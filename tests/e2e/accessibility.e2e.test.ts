@@ -33,9 +33,9 @@ async function axeViolations(page: Page): Promise<string[]> {
   return violations.map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-/** The home page, every chapter and guide page, and the indexes, from the built site. */
+/** The home page, every chapter and guide page, the indexes and the glossary, from the built site. */
 function bookPages(): string[] {
-  const pages = ['/', '/chapters/', '/guide/'];
+  const pages = ['/', '/chapters/', '/guide/', '/glossary/'];
   for (const section of ['chapters', 'guide']) {
     for (const d of readdirSync(join(DIST, section), { withFileTypes: true })) if (d.isDirectory()) pages.push(`/${section}/${d.name}/`);
   }
