@@ -82,6 +82,7 @@ class NetlabsProgress extends Watcher {
 
 class NetlabsLab extends Watcher {
   private opened?: Promise<void>;
+  private loading = false;
 
   override connectedCallback(): void {
     const bar = this.querySelector<HTMLElement>('[data-lab-bar]');
@@ -90,7 +91,7 @@ class NetlabsLab extends Watcher {
     bar.hidden = false;
     super.connectedCallback();
     button.addEventListener('click', () => this.toggle());
-    if (openSet().has(this.labId)) void this.toggle();
+    if (openSet().has(this.labId)) void this.toggle(false);
   }
 
   update(): void {
@@ -98,7 +99,7 @@ class NetlabsLab extends Watcher {
     if (out) out.textContent = describe(this.labId, this.labVersion);
   }
 
-  async toggle(): Promise<void> {
+  async toggle(fromUser = true): Promise<void> {
     const button = this.querySelector<HTMLButtonElement>('[data-open]')!;
     const panel = this.querySelector<HTMLElement>('[data-workbench]')!;
     const label = (text: string): void => {
@@ -112,15 +113,22 @@ class NetlabsLab extends Watcher {
       rememberOpen(this.labId, show);
       return;
     }
-    button.disabled = true;
+    if (this.loading) return;
+    // Not `disabled`: a disabled button drops the keyboard focus to <body>.
+    this.loading = true;
+    button.setAttribute('aria-disabled', 'true');
     label('Loading the lab…');
+    const restoring = !fromUser;
     this.opened = import('./workbench.ts')
       .then((m) => m.openWorkbench(this, panel))
       .then(
-        () => {
+        (wb) => {
           label('Hide lab');
           button.setAttribute('aria-expanded', 'true');
           rememberOpen(this.labId, true);
+          // Opened by the learner: into the workbench, where the next step is (Run, then the editor).
+          const focus = document.activeElement;
+          if (!restoring && (focus === button || focus === document.body || focus === null)) wb.focusRun();
         },
         (e: unknown) => {
           this.opened = undefined;
@@ -129,7 +137,10 @@ class NetlabsLab extends Watcher {
           panel.textContent = `The lab could not be loaded: ${String(e)}. Check your connection and try again.`;
         },
       )
-      .finally(() => (button.disabled = false));
+      .finally(() => {
+        this.loading = false;
+        button.removeAttribute('aria-disabled');
+      });
     await this.opened;
   }
 }

@@ -66,6 +66,12 @@ export class Tabs {
     }
     next.spec.shown?.();
     if (focusTab) next.tab.focus();
+    // On a phone the tab row scrolls sideways: keep the chosen tab in sight (the row only).
+    const row = next.tab.parentElement;
+    if (row && row.scrollWidth > row.clientWidth) {
+      const left = next.tab.offsetLeft - row.offsetLeft;
+      if (left < row.scrollLeft || left + next.tab.offsetWidth > row.scrollLeft + row.clientWidth) row.scrollLeft = left - 8;
+    }
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -65,6 +65,8 @@ export class Workbench {
   private selection: Selection;
   private get mode(): Mode { return this.selection.mode; }
   private running = false;
+  /** A WebContainer boot in progress. */
+  private booting?: Promise<void>;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private passed: boolean;
   private el = {} as {
@@ -241,6 +243,12 @@ export class Workbench {
     else void this.setMode('webcontainer');
     addEventListener('pagehide', () => this.flushSave());
     document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.flushSave());
+  }
+
+  /** Opened from the keyboard: put the focus on Run and say where the learner is. */
+  focusRun(): void {
+    this.el.run.focus();
+    this.announce(`The ${this.meta.title} lab is open. Run grades your code; your file is the first tab.`);
   }
 
   // ---------- notices ----------
@@ -501,12 +509,20 @@ export class Workbench {
       return;
     }
     this.selection = choose(this.selection, 'webcontainer');
+    this.booting ??= this.bootWebContainer().finally(() => { this.booting = undefined; });
+    await this.booting;
+  }
+
+  /** Boot, with one status line while it lasts (a Run pressed meanwhile waits for it: run()). */
+  private async bootWebContainer(): Promise<void> {
     this.el.terminal.hidden = false;
     this.el.root.dataset.state = 'booting';
     const t0 = performance.now();
-    const tick = setInterval(() => {
-      this.el.state.textContent = `Starting the WebContainer… ${Math.round((performance.now() - t0) / 1000)} s (gives up after ${seconds(BOOT_TIMEOUT_MS)})`;
-    }, 500);
+    const status = (): string => {
+      const waiting = this.running ? ' Your Run starts when it is ready.' : '';
+      return `Starting the WebContainer… ${Math.round((performance.now() - t0) / 1000)} s (gives up after ${seconds(BOOT_TIMEOUT_MS)}).${waiting}`;
+    };
+    const tick = setInterval(() => { this.el.state.textContent = status(); }, 500);
     this.say('Starting the WebContainer (Node in your browser)…');
     let state: { ok: true } | { ok: false; reason: string };
     try {
@@ -520,7 +536,7 @@ export class Workbench {
     } finally {
       clearInterval(tick);
     }
-    this.el.root.dataset.state = 'ready';
+    this.el.root.dataset.state = this.running ? 'running' : 'ready';
     if (state.ok) {
       this.say(`WebContainer ready in ${((performance.now() - t0) / 1000).toFixed(1)} s. Run grades with node; the terminal is a shell.`);
       return;
@@ -564,19 +580,31 @@ export class Workbench {
     this.flushSave();
     const m = this.meta;
     const info = labInfo(m);
+    const el = this.el;
+    this.running = true;
+    if (!this.booting) el.root.dataset.state = 'running';
+    el.run.setAttribute('aria-disabled', 'true');
+    el.run.firstChild!.textContent = 'Running…';
+    el.report.setAttribute('aria-busy', 'true');
+    // A Run pressed while the WebContainer boots waits for it under the boot's one status line;
+    // the report's time is the grading time, the wait is said apart.
+    let waitedMs = 0;
+    if (this.booting) {
+      const w0 = performance.now();
+      this.announce('The WebContainer is starting: your code is graded when it is ready.');
+      await this.booting;
+      waitedMs = performance.now() - w0;
+      el.root.dataset.state = 'running';
+    }
     const runner = this.currentRunner();
     if (!runner) {
       const target = runTarget(this.selection, this.wc !== undefined);
+      this.endRun();
+      el.report.removeAttribute('aria-busy');
       this.say(target.kind === 'wait' ? 'The WebContainer is still starting: try again in a moment.' : 'This lab needs Node: choose the WebContainer runner, or use the command line.');
       return undefined;
     }
-    this.running = true;
-    const el = this.el;
-    el.root.dataset.state = 'running';
-    el.run.setAttribute('aria-disabled', 'true');
-    el.run.firstChild!.textContent = 'Running…';
     el.stop.hidden = !runner.cancel;
-    el.report.setAttribute('aria-busy', 'true');
     const t0 = performance.now();
     const limit = seconds(m.test_time_limit_ms);
     el.state.textContent = 'Running the tests…';
@@ -585,14 +613,14 @@ export class Workbench {
       el.state.textContent = `Running the tests… ${Math.floor((performance.now() - t0) / 1000)} s (a test still running after ${limit} is stopped)`;
     }, 1000);
     let result: GradeResult;
-    let note: string | undefined;
+    let note: string | undefined = waitedMs >= 100 ? `Waited ${(waitedMs / 1000).toFixed(1)} s for the WebContainer to start before grading.` : undefined;
     try {
       result = await runner.grade(this.gradeFiles(), info, { timeLimitMs: m.time_limit_ms, testTimeLimitMs: m.test_time_limit_ms });
     } catch (e) {
       if (e instanceof EngineUnavailableError && this.mode === 'webcontainer') {
         this.fallBack(e.message);
         const fallback = this.currentRunner();
-        note = `The WebContainer was unavailable (${e.message}).`;
+        note = [note, `The WebContainer was unavailable (${e.message}).`].filter(Boolean).join(' ');
         // A node lab has no worker to fall back to; and a fallback that fails too must still
         // end the run with a report, never leave Run disabled.
         result = fallback && fallback !== runner
@@ -644,6 +672,8 @@ export class Workbench {
     el.root.dataset.runs = String(Number(el.root.dataset.runs ?? 0) + 1);
     el.root.dataset.score = String(result.score);
     el.root.dataset.runMs = String(Math.round(ms));
+    if (note) el.root.dataset.note = note;
+    else delete el.root.dataset.note;
     const best = improved
       ? entry.score > 0 || entry.passed
         ? ' New best score.'

@@ -14,6 +14,7 @@ import { EngineUnavailableError } from '../../src/grading/engines/types.ts';
 import type { RunSpec } from '../../src/grading/engines/webcontainer/harness-main.ts';
 import type { Container, ContainerFs } from '../../src/grading/engines/webcontainer/container.ts';
 import { createWebContainerRunner, type WebContainerRunnerOptions } from '../../src/grading/engines/webcontainer/runner.ts';
+import { hostUnreachable, webcontainerHostUrl } from '../../src/grading/engines/webcontainer/boot.ts';
 import { expectPartialCredit, lab as hangLab, pageFiles, stopped } from './hang-fixture.ts';
 
 class FakeFs implements ContainerFs {
@@ -142,6 +143,30 @@ function setup(extra: Partial<WebContainerRunnerOptions> = {}, container = new F
 }
 
 describe('booting', () => {
+  it('falls back at once when the boot is known to fail, not after the timeout', async () => {
+    const t0 = performance.now();
+    const { runner } = setup({ boot: () => new Promise<Container>(() => {}), bootTimeoutMs: 60_000, unreachable: () => Promise.resolve('StackBlitz unreachable') });
+    expect(await runner.ready()).toEqual({ ok: false, reason: 'StackBlitz unreachable' });
+    expect(performance.now() - t0).toBeLessThan(30_000); // far from the 60 s timeout (no time is asserted finely)
+  });
+
+  it('a probe that never answers leaves the decision to the boot', async () => {
+    const { runner } = setup({ unreachable: () => new Promise<string>(() => {}) });
+    expect(await runner.ready()).toEqual({ ok: true });
+  });
+
+  it('probes the iframe host: offline, a network error, or an answer (then it never resolves)', async () => {
+    const scope = (onLine: boolean, fetch: () => Promise<unknown>) => ({ navigator: { onLine }, fetch }) as unknown as typeof globalThis;
+    const asked: string[] = [];
+    await expect(hostUnreachable('https://example.invalid/headless', scope(false, () => { throw new Error('must not fetch offline'); }))).resolves.toBe('the browser is offline');
+    await expect(hostUnreachable('https://example.invalid/headless', scope(true, (url?: unknown) => { asked.push(String(url)); return Promise.reject(new TypeError('Failed to fetch')); }))).resolves.toBe('StackBlitz unreachable');
+    expect(asked).toEqual(['https://example.invalid/headless']);
+    const answered = hostUnreachable('https://example.invalid/headless', scope(true, () => Promise.resolve({ type: 'opaque' })));
+    const outcome = await Promise.race([answered, new Promise((r) => setTimeout(() => r('still waiting'), 50))]);
+    expect(outcome).toBe('still waiting');
+    expect(webcontainerHostUrl({} as typeof globalThis)).toBe('https://stackblitz.com/headless');
+  });
+
   it('gives up on a boot that never settles, says why, and never boots again', async () => {
     let boots = 0;
     const { runner } = setup({ boot: () => { boots++; return new Promise<Container>(() => {}); } });

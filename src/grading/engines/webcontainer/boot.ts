@@ -12,7 +12,31 @@ export const REASONS = {
   notIsolated: 'not cross-origin isolated',
   timedOut: 'boot timed out: StackBlitz unreachable?',
   unsupported: 'browser not supported',
+  offline: 'the browser is offline',
+  unreachable: 'StackBlitz unreachable',
 } as const;
+
+/** Where @webcontainer/api loads its iframe from (it honours the same global override). */
+export function webcontainerHostUrl(scope: typeof globalThis = globalThis): string {
+  const base = (scope as { WEBCONTAINER_API_IFRAME_URL?: string }).WEBCONTAINER_API_IFRAME_URL ?? 'https://stackblitz.com';
+  return new URL('/headless', base).href;
+}
+
+/**
+ * Whether the boot can already be known to fail: the browser says it is offline, or the
+ * iframe's host cannot be reached at all (a no-cors request rejects only on a network error:
+ * name not resolved, refused, blocked). Resolves with the reason, or never when the host
+ * answered: then only the boot itself, or its timeout, decides.
+ */
+export function hostUnreachable(url = webcontainerHostUrl(), scope: typeof globalThis = globalThis): Promise<string> {
+  return new Promise((resolve) => {
+    if (scope.navigator?.onLine === false) return resolve(REASONS.offline);
+    scope.fetch(url, { mode: 'no-cors', credentials: 'omit', cache: 'no-store' }).then(
+      () => {},
+      () => resolve(REASONS.unreachable),
+    );
+  });
+}
 
 /** Why this page cannot run a WebContainer at all, before trying. */
 export function environmentProblem(scope: typeof globalThis = globalThis): string | undefined {
@@ -30,8 +54,11 @@ export function bootFailureReason(e: unknown): string {
   return `boot failed: ${message}`;
 }
 
-/** Race boot() against a timeout; the (possibly never-settling) boot is left behind on failure. */
-export async function bootWithTimeout(boot: () => Promise<Container>, timeoutMs: number): Promise<BootState> {
+/**
+ * Race boot() against a timeout and, when given, a probe that finds the boot cannot succeed
+ * (`unreachable` resolves with the reason); the (possibly never-settling) boot is left behind.
+ */
+export async function bootWithTimeout(boot: () => Promise<Container>, timeoutMs: number, unreachable?: () => Promise<string>): Promise<BootState> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<BootState>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, reason: REASONS.timedOut }), timeoutMs);
@@ -40,7 +67,8 @@ export async function bootWithTimeout(boot: () => Promise<Container>, timeoutMs:
     .then(boot)
     .then((container): BootState => ({ ok: true, container }), (e: unknown): BootState => ({ ok: false, reason: bootFailureReason(e) }));
   try {
-    return await Promise.race([booted, timeout]);
+    const probe = unreachable ? unreachable().then((reason): BootState => ({ ok: false, reason })) : new Promise<BootState>(() => {});
+    return await Promise.race([booted, timeout, probe]);
   } finally {
     clearTimeout(timer);
   }

@@ -11,7 +11,7 @@ import { progressFileReader, supervise, type Session, type SessionEnd, type Sess
 import { DEFAULT_TEST_TIME_LIMIT_MS } from '../../timeouts.ts';
 import { EngineUnavailableError, type GradeOptions, type LabFiles, type LabRunner } from '../types.ts';
 import type { RunSpec } from './harness-main.ts';
-import { bootOncePerPage, bootWithTimeout, environmentProblem } from './boot.ts';
+import { bootOncePerPage, bootWithTimeout, environmentProblem, hostUnreachable } from './boot.ts';
 import type { Container, FileSystemTree, TerminalSink, WebContainerProcess } from './container.ts';
 import { loadHarnessScript } from './harness-script.ts';
 
@@ -24,6 +24,12 @@ export interface WebContainerRunnerOptions {
   boot?: () => Promise<Container>;
   /** Offline, boot() never settles: give up after this long. */
   bootTimeoutMs?: number;
+  /**
+   * Resolves with a reason as soon as the boot is known to fail (offline, host unreachable), so
+   * the page falls back without waiting out the timeout. Defaults to probing StackBlitz when
+   * the default boot is used, and to nothing when a boot is given.
+   */
+  unreachable?: () => Promise<string>;
   terminal?: TerminalSink;
   /** The bundled harness script's text; defaults to the one this site's build emitted. */
   harnessScript?: () => Promise<string>;
@@ -59,6 +65,7 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
     startupAllowanceMs = 10_000,
   } = options;
   const problem = options.environmentProblem ?? (() => environmentProblem());
+  const unreachable = options.unreachable ?? (options.boot ? undefined : () => hostUnreachable());
 
   let booting: Promise<Awaited<ReturnType<typeof bootWithTimeout>>> | undefined;
   let script: Promise<string> | undefined;
@@ -70,7 +77,7 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
   function bootState() {
     booting ??= (async () => {
       const why = problem();
-      return why ? { ok: false as const, reason: why } : bootWithTimeout(boot, bootTimeoutMs);
+      return why ? { ok: false as const, reason: why } : bootWithTimeout(boot, bootTimeoutMs, unreachable);
     })();
     return booting;
   }
