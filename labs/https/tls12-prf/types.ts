@@ -65,7 +65,7 @@ export interface CipherSuite {
 export const CIPHER_SUITES = {
   TLS_RSA_WITH_AES_128_GCM_SHA256: { code: 0x009c, prf: 'sha256', macKeyLength: 0, keyLength: 16, fixedIvLength: 4 },
   TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: { code: 0xc02f, prf: 'sha256', macKeyLength: 0, keyLength: 16, fixedIvLength: 4 },
-  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: { code: 0xc02c, prf: 'sha384', macKeyLength: 0, keyLength: 32, fixedIvLength: 4 },
+  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: { code: 0xc030, prf: 'sha384', macKeyLength: 0, keyLength: 32, fixedIvLength: 4 },
   TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: { code: 0xcca8, prf: 'sha256', macKeyLength: 0, keyLength: 32, fixedIvLength: 12 },
   TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256: { code: 0xc027, prf: 'sha256', macKeyLength: 32, keyLength: 16, fixedIvLength: 0 },
   TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384: { code: 0xc028, prf: 'sha384', macKeyLength: 48, keyLength: 32, fixedIvLength: 0 },
