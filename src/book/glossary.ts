@@ -269,6 +269,126 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     see: { chapter: 'dns', section: 'caching-at-every-level' },
     spec: 'RFC 1035 §3.2.1, RFC 2181 §8',
   },
+  {
+    id: 'aead',
+    term: 'AEAD (authenticated encryption with associated data)',
+    definition:
+      'A cipher mode that encrypts and authenticates in one operation and also authenticates data it does not encrypt, such as a record header; AES-GCM and ChaCha20-Poly1305 are the common ones. TLS 1.3 and QUIC allow only AEAD ciphers, each record or packet with its own nonce and a 16-byte tag.',
+    see: { chapter: 'https', section: 'the-key-block' },
+    spec: 'RFC 5116; RFC 8446 §5.2',
+  },
+  {
+    id: 'certificate-chain',
+    term: 'Certificate chain',
+    definition:
+      'The certificates a server sends to prove its identity: its own (the leaf) first, then each intermediate up to, but usually not including, a root the client already trusts. The chain is most of the bytes of a server’s first flight.',
+    see: { chapter: 'https', section: 'bytes-per-flight-measured' },
+    spec: 'RFC 5280; RFC 8446 §4.4.2',
+  },
+  {
+    id: 'certificate-verify',
+    term: 'CertificateVerify',
+    definition:
+      'The handshake message in which a TLS endpoint signs the handshake so far with the private key of the certificate it just sent. It proves that the sender holds that key and took part in this very handshake.',
+    see: { chapter: 'https', section: 'what-each-signature-proves' },
+    spec: 'RFC 8446 §4.4.3, RFC 5246 §7.4.8',
+  },
+  {
+    id: 'ecdhe',
+    term: 'ECDHE (ephemeral elliptic-curve Diffie-Hellman)',
+    definition:
+      'A key exchange in which each side makes a fresh key pair for one connection, such as on X25519 or P-256, sends the public half, and computes the same shared secret from the other’s public key. Because the private halves are thrown away, a stolen certificate key cannot decrypt recorded traffic later.',
+    see: { chapter: 'https', section: 'rsa-key-transport-and-ecdhe' },
+    spec: 'RFC 8422; RFC 7748',
+  },
+  {
+    id: 'extended-master-secret',
+    term: 'Extended master secret',
+    definition:
+      'A TLS 1.2 extension that derives the master secret from a hash of the whole handshake up to the ClientKeyExchange instead of from the two randoms, so two connections with different servers or certificates can never share a master secret. It closes the triple-handshake attack.',
+    see: { chapter: 'https', section: 'the-extended-master-secret' },
+    spec: 'RFC 7627',
+  },
+  {
+    id: 'false-start',
+    term: 'False Start',
+    definition:
+      'A TLS 1.2 optimisation in which the client sends application data right after its own Finished, without waiting for the server’s, cutting a full handshake to one round trip for the client. It is allowed only with forward-secret key exchange and strong ciphers.',
+    see: { chapter: 'https', section: 'the-tls-12-handshake' },
+    spec: 'RFC 7918',
+  },
+  {
+    id: 'forward-secrecy',
+    term: 'Forward secrecy',
+    definition:
+      'The property that recorded traffic stays secret even if a long-term key (a certificate’s private key, a ticket-encryption key, a pre-shared key) is stolen later. TLS gets it from ephemeral Diffie-Hellman; RSA key transport and 0-RTT data lack it.',
+    see: { chapter: 'https', section: 'rsa-key-transport-and-ecdhe' },
+    spec: 'RFC 8446 §2.3',
+  },
+  {
+    id: 'hello-retry-request',
+    term: 'HelloRetryRequest',
+    definition:
+      'A TLS 1.3 server’s reply to a ClientHello whose key shares are all for groups it will not use: a ServerHello with a fixed random value that names the group it wants. The client sends a second ClientHello, which costs a round trip.',
+    see: { chapter: 'https', section: 'helloretryrequest-when-the-guess-is-wrong' },
+    spec: 'RFC 8446 §4.1.4',
+  },
+  {
+    id: 'hkdf',
+    term: 'HKDF',
+    definition:
+      'The HMAC-based key derivation function: Extract concentrates the entropy of input keying material into a pseudorandom key, and Expand stretches that key into as many bytes as needed, bound to a label. TLS 1.3 derives all its secrets with it.',
+    see: { chapter: 'https', section: 'the-tls-13-key-schedule' },
+    spec: 'RFC 5869; RFC 8446 §7.1',
+  },
+  {
+    id: 'master-secret',
+    term: 'Master secret',
+    definition:
+      'In TLS 1.2, the 48 bytes both sides derive from the premaster secret and the two randoms, from which every key of the connection is expanded and which a resumed session reuses. TLS 1.3 has a Master Secret too, as the last stage of its key schedule.',
+    see: { chapter: 'https', section: 'from-the-premaster-secret-to-the-master-secret' },
+    spec: 'RFC 5246 §8.1; RFC 8446 §7.1',
+  },
+  {
+    id: 'mutual-tls',
+    term: 'Mutual TLS (mTLS)',
+    definition:
+      'A TLS handshake in which the client, asked with CertificateRequest, authenticates too, with a certificate and a CertificateVerify signature. It is common between services and for devices; browsers rarely use it.',
+    see: { chapter: 'https', section: 'mutual-tls-the-client-proves-who-it-is' },
+    spec: 'RFC 8446 §4.3.2, RFC 5246 §7.4.4',
+  },
+  {
+    id: 'premaster-secret',
+    term: 'Premaster secret',
+    definition:
+      'The secret a TLS 1.2 key exchange produces: 48 bytes chosen by the client and encrypted to the server’s RSA key, or the shared secret of a Diffie-Hellman exchange. It is used only to derive the master secret, then discarded.',
+    see: { chapter: 'https', section: 'randoms-the-premaster-secret-and-the-master-secret' },
+    spec: 'RFC 5246 §8.1',
+  },
+  {
+    id: 'prf',
+    term: 'PRF (TLS 1.2 pseudorandom function)',
+    definition:
+      'The function TLS 1.2 uses to turn a secret, a label and a seed into as many bytes as needed, by chaining HMACs (P_SHA256, or the suite’s hash). It derives the master secret, the key block and the Finished values.',
+    see: { chapter: 'https', section: 'the-prf' },
+    spec: 'RFC 5246 §5',
+  },
+  {
+    id: 'psk',
+    term: 'PSK (pre-shared key)',
+    definition:
+      'In TLS 1.3, a secret both sides already hold when a handshake starts: one from a session ticket of an earlier connection (resumption), or one configured out of band. It replaces the certificate, and, with psk_dhe_ke, is combined with a fresh Diffie-Hellman exchange.',
+    see: { chapter: 'https', section: 'psk_ke-and-psk_dhe_ke' },
+    spec: 'RFC 8446 §2.2, §4.2.9',
+  },
+  {
+    id: 'session-ticket',
+    term: 'Session ticket',
+    definition:
+      'An opaque blob a server gives the client in a NewSessionTicket message, usually the session’s secret encrypted under a key only the server knows, so that the client can resume later without the server storing anything. TLS 1.2 sends it in the clear; TLS 1.3 sends it encrypted, after the handshake.',
+    see: { chapter: 'https', section: 'session-tickets' },
+    spec: 'RFC 5077; RFC 8446 §4.6.1',
+  },
 ];
 
 /** The entry for `id`; an unknown id throws, naming it and the ids that exist. */
