@@ -78,7 +78,8 @@ export async function tls12Session(work: TlsWorkdir, options: SessionOptions): P
       socket.once('secureConnect', () => {
         cipher = socket.getCipher().standardName;
         for (const e of options.exports) {
-          const value = e.context === null ? socket.exportKeyingMaterial(e.length, e.label) : socket.exportKeyingMaterial(e.length, e.label, Buffer.from(e.context));
+          // Node's types ask for a context; at run time an absent one means "no context" (RFC 5705).
+          const value = socket.exportKeyingMaterial(e.length, e.label, e.context === null ? (undefined as unknown as Buffer) : Buffer.from(e.context));
           exported.push({ label: e.label, context: e.context, value: new Uint8Array(value) });
         }
         socket.end('GET / HTTP/1.0\r\n\r\n');
