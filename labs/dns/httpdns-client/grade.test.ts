@@ -377,6 +377,37 @@ function arbClient(opts: { lookups: number; prefetch: boolean; stale: boolean })
   });
 }
 
+/**
+ * Lookups on the exact instants an answer stops being fresh (and, with serve-stale, stops being
+ * servable), one millisecond either side, and a prefetch while it is still fresh: the boundaries
+ * random times almost never hit.
+ */
+function arbBoundaries(stale: boolean): fc.Arbitrary<ClientScenario> {
+  return fc
+    .record({
+      after: fc.constantFrom(100, 200, 500),
+      ttl: fc.constantFrom(1, 5, 30),
+      maxStale: stale ? fc.constantFrom(1000, 10_000) : fc.constant(0),
+      deltas: fc.uniqueArray(fc.constantFrom(-1, 0, 1), { minLength: 1, maxLength: 3 }),
+      prefetchShare: fc.integer({ min: 0, max: 99 }),
+      refreshFails: stale ? fc.boolean() : fc.constant(false),
+    })
+    .map(({ after, ttl, maxStale, deltas, prefetchShare, refreshFails }): ClientScenario => {
+      const arrival = 1 + after;
+      const expiry = arrival + ttl * 1000;
+      const times = [1, ...deltas.map((d) => expiry + d), ...(stale ? deltas.map((d) => expiry + maxStale + d) : [])];
+      const answer: ServerBehaviour = { kind: 'answer', after, ttl };
+      return {
+        servers: [T1],
+        scripts: { [T1]: refreshFails ? [answer, { kind: 'drop' }] : [answer] },
+        system: { ok: true, after: 100 },
+        options: { timeout: 1000, maxStale, staleTtl: 30 },
+        prefetches: [{ at: arrival + Math.floor((ttl * 1000 * prefetchShare) / 100), names: [WWW_NAME] }],
+        lookups: [...new Set(times)].sort((a, b) => a - b).map((at) => ({ at, name: WWW_NAME })),
+      };
+    });
+}
+
 async function agreeClient(arb: fc.Arbitrary<ClientScenario>, runs = 60): Promise<void> {
   await forAllAsync(arb, async (sc) => {
     expect(await runClient(learner, sc)).toEqual(await referenceAnswerAsync('runClient', sc, () => runClient(reference, sc)));
@@ -513,6 +544,8 @@ task('cache', () => {
   });
 
   graded('agrees with the reference on generated lookups and prefetches', 2, () => agreeClient(arbClient({ lookups: 10, prefetch: true, stale: false })));
+
+  it('agrees with the reference at the exact instant an answer expires, and on a prefetch while it is fresh', () => agreeClient(arbBoundaries(false), 40));
 });
 
 // ---- Task 6 ----------------------------------------------------------------------------------------
@@ -604,4 +637,6 @@ task('serve-stale', () => {
   });
 
   graded('agrees with the reference on generated scenarios with serve-stale', 2, () => agreeClient(arbClient({ lookups: 12, prefetch: true, stale: true }), 80));
+
+  it('agrees with the reference at the exact instant the stale window closes', () => agreeClient(arbBoundaries(true), 40));
 });
