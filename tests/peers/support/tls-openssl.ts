@@ -47,32 +47,38 @@ export interface TlsSession {
 }
 
 export interface SessionOptions {
+  /** TLS 1.2 by default; TLS 1.3 takes `ciphersuites` instead of `cipher`. */
+  version?: 'TLSv1.2' | 'TLSv1.3';
   /** OpenSSL cipher name for the client to offer, e.g. 'AES128-GCM-SHA256' (RSA key exchange). */
-  cipher: string;
+  cipher?: string;
+  /** TLS 1.3 suite for the server to allow, e.g. 'TLS_AES_256_GCM_SHA384'. */
+  ciphersuites?: string;
   /** Raw SSL_OP_* bits for the client (1 = SSL_OP_NO_EXTENDED_MASTER_SECRET in OpenSSL 3). */
   secureOptions?: number;
   exports: { label: string; context: Uint8Array | null; length: number }[];
 }
 
-/** One TLS 1.2 session: s_server ← relay ← Node client; the client exports, sends a request, reads to the end. */
-export async function tls12Session(work: TlsWorkdir, options: SessionOptions): Promise<TlsSession> {
+/** One TLS session: s_server ← relay ← Node client; the client exports, sends a request, reads to the end. */
+export async function tlsSession(work: TlsWorkdir, options: SessionOptions): Promise<TlsSession> {
+  const version: 'TLSv1.2' | 'TLSv1.3' = options.version ?? 'TLSv1.2';
   const serverPort = await freePort();
   const keylogFile = join(work.dir, `keylog-${serverPort}.txt`);
   const server = startProcess('openssl', [
-    's_server', '-accept', `${LOOPBACK}:${serverPort}`, '-cert', work.cert, '-key', work.key, '-tls1_2',
+    's_server', '-accept', `${LOOPBACK}:${serverPort}`, '-cert', work.cert, '-key', work.key, version === 'TLSv1.2' ? '-tls1_2' : '-tls1_3',
+    ...(options.ciphersuites ? ['-ciphersuites', options.ciphersuites] : []),
     '-keylogfile', keylogFile, '-www',
   ]);
   const relay = await startRelay(serverPort);
   try {
     // s_server says ACCEPT once it listens (a probe connection would count as a session).
     await waitFor(async () => { if (!server.output().includes('ACCEPT')) throw new Error(server.output() || 'not yet'); }, 10_000, 'openssl s_server');
-    const { version } = await run('openssl', ['version']).then((r) => ({ version: r.stdout.trim() }));
+    const opensslVersion = (await run('openssl', ['version'])).stdout.trim();
     const exported: TlsSession['exported'] = [];
     let cipher = '';
     await new Promise<void>((resolve, reject) => {
       const socket = tlsConnect({
         host: LOOPBACK, port: relay.port, servername: 'localhost', rejectUnauthorized: false,
-        minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: options.cipher, secureOptions: options.secureOptions,
+        minVersion: version, maxVersion: version, ciphers: options.cipher, secureOptions: options.secureOptions,
       });
       socket.setTimeout(15_000, () => socket.destroy(new Error('TLS session timed out')));
       socket.once('secureConnect', () => {
@@ -89,8 +95,9 @@ export async function tls12Session(work: TlsWorkdir, options: SessionOptions): P
       socket.once('close', () => resolve());
     });
     await relay.closed();
-    await waitFor(async () => { const text = await readFile(keylogFile, 'utf8'); if (!text.includes('CLIENT_RANDOM')) throw new Error('no key log yet'); return text; }, 5_000, 'the key log');
-    return { fromClient: relay.fromClient(), fromServer: relay.fromServer(), keylog: await readFile(keylogFile, 'utf8'), exported, cipher, openssl: version };
+    const logged = version === 'TLSv1.2' ? 'CLIENT_RANDOM' : 'EXPORTER_SECRET';
+    await waitFor(async () => { const text = await readFile(keylogFile, 'utf8'); if (!text.includes(logged)) throw new Error('no key log yet'); return text; }, 5_000, 'the key log');
+    return { fromClient: relay.fromClient(), fromServer: relay.fromServer(), keylog: await readFile(keylogFile, 'utf8'), exported, cipher, openssl: opensslVersion };
   } finally {
     relay.stop();
     await server.stop();
@@ -130,6 +137,9 @@ async function startRelay(target: number): Promise<Relay> {
     stop: () => { for (const s of sockets) s.destroy(); server.close(); },
   };
 }
+
+/** The TLS 1.2 sessions of the PRF lab's proof. */
+export const tls12Session = tlsSession;
 
 // ---- Reading the records --------------------------------------------------------------------
 
