@@ -118,7 +118,6 @@ class NetlabsLab extends Watcher {
     this.loading = true;
     button.setAttribute('aria-disabled', 'true');
     label('Loading the lab…');
-    const restoring = !fromUser;
     this.opened = import('./workbench.ts')
       .then((m) => m.openWorkbench(this, panel))
       .then(
@@ -128,7 +127,7 @@ class NetlabsLab extends Watcher {
           rememberOpen(this.labId, true);
           // Opened by the learner: into the workbench, where the next step is (Run, then the editor).
           const focus = document.activeElement;
-          if (!restoring && (focus === button || focus === document.body || focus === null)) wb.focusRun();
+          if (fromUser && (focus === button || focus === document.body || focus === null)) wb.focusRun();
         },
         (e: unknown) => {
           this.opened = undefined;

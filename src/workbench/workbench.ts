@@ -672,8 +672,6 @@ export class Workbench {
     el.root.dataset.runs = String(Number(el.root.dataset.runs ?? 0) + 1);
     el.root.dataset.score = String(result.score);
     el.root.dataset.runMs = String(Math.round(ms));
-    if (note) el.root.dataset.note = note;
-    else delete el.root.dataset.note;
     const best = improved
       ? entry.score > 0 || entry.passed
         ? ' New best score.'

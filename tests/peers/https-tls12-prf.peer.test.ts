@@ -13,7 +13,7 @@ import { createDecipheriv } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithPeers } from './support/peer';
-import { beforeAndAfterCcs, hasExtension, makeWorkdir, rsaDecrypt, tls12Session, type TlsRecord, type TlsSession, type TlsWorkdir } from './support/tls-openssl';
+import { beforeAndAfterCcs, hasExtension, makeWorkdir, rsaDecrypt, tlsSession, type TlsRecord, type TlsSession, type TlsWorkdir } from './support/tls-openssl';
 import { fc, samples } from '../../labs/kit';
 import { hash, type HashName } from '../../labs/https/tls12-prf/hash';
 import { CIPHER_SUITES, type KeyMaterial, type SuiteName } from '../../labs/https/tls12-prf/types';
@@ -91,7 +91,7 @@ describeWithPeers('the TLS 1.2 PRF reference against OpenSSL and live sessions',
       let session: TlsSession;
       beforeAll(async () => {
         work = await makeWorkdir();
-        session = await tls12Session(work, { cipher: c.cipher, secureOptions: c.secureOptions, exports: EXPORTS });
+        session = await tlsSession(work, { cipher: c.cipher, secureOptions: c.secureOptions, exports: EXPORTS });
       }, 60_000);
       afterAll(async () => { await work?.remove(); });
 

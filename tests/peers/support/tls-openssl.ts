@@ -1,5 +1,5 @@
 /**
- * A real TLS 1.2 session on 127.0.0.1 for peer tests: `openssl s_server` (with -keylogfile)
+ * A real TLS 1.2 or 1.3 session on 127.0.0.1 for peer tests: `openssl s_server` (with -keylogfile)
  * and a Node `tls` client, talking through a TCP relay of ours that keeps every byte each way.
  * Nothing here talks to anything but 127.0.0.1.
  */
@@ -137,9 +137,6 @@ async function startRelay(target: number): Promise<Relay> {
     stop: () => { for (const s of sockets) s.destroy(); server.close(); },
   };
 }
-
-/** The TLS 1.2 sessions of the PRF lab's proof. */
-export const tls12Session = tlsSession;
 
 // ---- Reading the records --------------------------------------------------------------------
 
