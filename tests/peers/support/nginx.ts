@@ -39,16 +39,28 @@ function tcpProbe(port: number, probePorts: number[]): Promise<void> {
   });
 }
 
+/** Debian's libnginx-mod-rtmp installs the RTMP module here. */
+export const RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
+
+export interface NginxOptions {
+  /**
+   * The body of an `rtmp { }` block (server blocks with `listen 127.0.0.1:PORT`); the RTMP
+   * module is loaded when it is given.
+   */
+  rtmpBlock?: string;
+}
+
 /**
  * Start nginx with `httpBlock` as the body of its `http { }` block (server blocks with
  * `listen 127.0.0.1:PORT` lines), and wait until every port in `ports` accepts connections.
  */
-export async function startNginx(httpBlock: string, ports: number[]): Promise<Nginx> {
+export async function startNginx(httpBlock: string, ports: number[], options: NginxOptions = {}): Promise<Nginx> {
   const dir = await mkdtemp(join(tmpdir(), 'netlabs-nginx-'));
   // Worker processes may run as an unprivileged user: let them reach the temp paths.
   await chmod(dir, 0o755);
   for (const sub of ['logs', 'tmp']) await mkdir(join(dir, sub), { mode: 0o777 });
-  const conf = `
+  const rtmp = options.rtmpBlock === undefined ? '' : `rtmp {\n${options.rtmpBlock}\n}\n`;
+  const conf = `${options.rtmpBlock === undefined ? '' : `load_module ${RTMP_MODULE};\n`}
 worker_processes 1;
 pid ${join(dir, 'nginx.pid')};
 error_log ${join(dir, 'logs', 'error.log')} info;
@@ -62,7 +74,7 @@ http {
   scgi_temp_path ${join(dir, 'tmp', 'scgi')};
 ${httpBlock}
 }
-`;
+${rtmp}`;
   const confPath = join(dir, 'nginx.conf');
   await writeFile(confPath, conf);
   const proc = startProcess(NGINX, ['-e', 'stderr', '-p', dir, '-c', confPath, '-g', 'daemon off;']);
