@@ -5,15 +5,15 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import { freePort, startProcess, waitFor } from './peer';
+import { LOOPBACK, startRelay } from './relay';
 
 const run = promisify(execFile);
-export const LOOPBACK = '127.0.0.1';
+export { LOOPBACK };
 
 export interface TlsWorkdir { dir: string; cert: string; key: string; remove(): Promise<void> }
 
@@ -102,40 +102,6 @@ export async function tlsSession(work: TlsWorkdir, options: SessionOptions): Pro
     relay.stop();
     await server.stop();
   }
-}
-
-interface Relay { port: number; fromClient(): Uint8Array; fromServer(): Uint8Array; closed(): Promise<void>; stop(): void }
-
-/** A TCP relay for one connection, keeping what each side sent. */
-async function startRelay(target: number): Promise<Relay> {
-  const up: Buffer[] = [];
-  const down: Buffer[] = [];
-  let done!: () => void;
-  const closed = new Promise<void>((r) => { done = r; });
-  const sockets: Socket[] = [];
-  const server: Server = createServer((client) => {
-    const upstream = createConnection({ host: LOOPBACK, port: target });
-    sockets.push(client, upstream);
-    client.on('data', (d) => { up.push(d); upstream.write(d); });
-    upstream.on('data', (d) => { down.push(d); client.write(d); });
-    client.on('end', () => upstream.end());
-    upstream.on('end', () => client.end());
-    let open = 2;
-    const close = (): void => { if (--open === 0) done(); };
-    client.on('close', close);
-    upstream.on('close', close);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, LOOPBACK, r));
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    fromClient: () => new Uint8Array(Buffer.concat(up)),
-    fromServer: () => new Uint8Array(Buffer.concat(down)),
-    closed: () => closed,
-    stop: () => { for (const s of sockets) s.destroy(); server.close(); },
-  };
 }
 
 // ---- Reading the records --------------------------------------------------------------------
