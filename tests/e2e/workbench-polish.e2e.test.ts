@@ -21,11 +21,26 @@ describe.runIf(enabled)('workbench at 1280 px (Chromium)', () => {
     const embed = labEmbed(page, 'dns/message-codec');
     const open = embed.locator('[data-open]');
     await open.focus();
+    // Sample where the focus is on every frame from the key press until Run has it: on a fast
+    // machine the load can finish before a single later check runs, so a check after the fact
+    // would race the loader.
+    await page.evaluate(() => {
+      const log: string[] = [];
+      (window as unknown as { focusLog: string[] }).focusLog = log;
+      const sample = (): void => {
+        const el = document.activeElement;
+        const name = el?.matches('[data-open]') ? 'open' : el?.classList.contains('wb-run') ? 'run' : (el?.tagName.toLowerCase() ?? 'none');
+        if (log[log.length - 1] !== name) log.push(name);
+        if (name !== 'run') requestAnimationFrame(sample);
+      };
+      sample();
+    });
     await page.keyboard.press('Enter');
-    // While the workbench loads the button keeps the focus (a disabled one would drop it to <body>).
-    await expect(page.evaluate(() => document.activeElement?.matches('[data-open]') ?? false)).resolves.toBe(true);
     await embed.locator('.wb .cm-content').first().waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe('wb-run');
+    // While the workbench loaded the button kept the focus (a disabled one would drop it to
+    // <body>), and then the focus went straight to Run.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { focusLog: string[] }).focusLog)).toEqual(['open', 'run']);
     await expect.poll(() => embed.locator('.wb [role="status"]').textContent()).toMatch(/lab is open/);
     // And Enter, pressed again where the focus now is, runs the tests.
     await page.keyboard.press('Enter');
