@@ -389,6 +389,55 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     see: { chapter: 'https', section: 'session-tickets' },
     spec: 'RFC 5077; RFC 8446 §4.6.1',
   },
+  {
+    id: 'rtmp-handshake',
+    term: 'RTMP handshake',
+    definition:
+      'The three packets each side sends before anything else on an RTMP connection: C0/S0, one version byte (3); C1/S1, 1,536 bytes of time, zeros and random data; C2/S2, an echo of the peer’s C1 or S1. The client may send its first command only once S2 has arrived, so the handshake costs one round trip.',
+    see: { chapter: 'rtmp', section: 'the-handshake' },
+  },
+  {
+    id: 'chunk-stream',
+    term: 'Chunk stream (RTMP)',
+    definition:
+      'The layer of RTMP that cuts every message into chunks of at most the current chunk size (128 bytes until Set Chunk Size changes it), each with a 1–3-byte basic header naming its chunk stream and a message header of 0, 3, 7 or 11 bytes, so that audio, video and commands interleave on one TCP connection.',
+    see: { chapter: 'rtmp', section: 'the-chunk-stream' },
+  },
+  {
+    id: 'amf0',
+    term: 'AMF0 (Action Message Format 0)',
+    definition:
+      'The binary encoding of RTMP’s commands and metadata: each value is a one-byte marker (0 number, 1 boolean, 2 string, 3 object, 5 null, 8 ECMA array, …) followed by its bytes, big-endian, with 64-bit floating-point numbers and strings prefixed by their length.',
+    see: { chapter: 'rtmp', section: 'from-connect-to-the-first-frame' },
+  },
+  {
+    id: 'group-of-pictures',
+    term: 'Group of pictures (GOP), keyframe interval',
+    definition:
+      'A keyframe, which decodes on its own, and the frames that refer to it, up to the next keyframe. Players can start, and segmenters cut, only at keyframes, so the keyframe interval (often 1–2 s for live streams) bounds how fast a viewer joins and how short a segment can be.',
+    see: { chapter: 'rtmp', section: 'where-the-seconds-go' },
+  },
+  {
+    id: 'srt',
+    term: 'SRT (Secure Reliable Transport)',
+    definition:
+      'A protocol for contribution links that sends media over UDP, retransmits lost packets after NAKs, and delivers each packet at its timestamp plus a fixed latency (120 ms by default), dropping those that are still missing when their time comes.',
+    see: { chapter: 'rtmp', section: 'what-the-alternatives-change' },
+  },
+  {
+    id: 'll-hls',
+    term: 'Low-latency HLS',
+    definition:
+      'HLS with partial segments of a fraction of a second, published as they are encoded, blocking playlist reloads and preload hints, so that a player can stay about three parts behind the live edge instead of three whole segments.',
+    see: { chapter: 'rtmp', section: 'what-the-alternatives-change' },
+  },
+  {
+    id: 'jitter-buffer',
+    term: 'Jitter buffer',
+    definition:
+      'A receiver’s queue that holds media packets briefly and plays them out at a steady pace, so that packets arriving early or late by up to its depth still play on time. Real-time media keep it to tens of milliseconds and adapt it to the path.',
+    see: { chapter: 'rtmp', section: 'what-the-alternatives-change' },
+  },
 ];
 
 /** The entry for `id`; an unknown id throws, naming it and the ids that exist. */
