@@ -1,10 +1,10 @@
 /**
  * A TCP relay on 127.0.0.1 between a client and a real server, for one connection: it forwards
- * every byte unchanged and keeps what each side wrote, in arrival order, so a peer test can read
- * the exact bytes (a capture without tcpdump) and the order of the writes (who spoke first, how
- * many flights a handshake took). Each kept write is one `data` event: TCP may split or merge
- * what the program wrote, so tests group writes into flights (a change of direction), never
- * count events.
+ * every byte unchanged and at once, and keeps what each side sent, in arrival order and with the
+ * time it was read, so a peer test can read the exact bytes (a capture without tcpdump) and the
+ * order of the exchange (who spoke first, how many flights a handshake took). Each kept chunk is
+ * one read: TCP may split or merge what a program wrote, so tests group chunks into flights (a
+ * change of direction) and never count reads as writes.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
@@ -12,8 +12,8 @@ export const LOOPBACK = '127.0.0.1';
 
 export type Direction = 'client' | 'server';
 
-/** One `data` event: who sent it and the bytes. */
-export interface RelayChunk { from: Direction; bytes: Uint8Array }
+/** One `data` event: who sent it, the bytes, and when the relay read them (performance.now(), ms). */
+export interface RelayChunk { from: Direction; bytes: Uint8Array; at: number }
 
 /** Consecutive chunks from one side, until the other side sends: one flight. */
 export interface Flight { from: Direction; bytes: Uint8Array }
@@ -51,8 +51,12 @@ export async function startRelay(target: number): Promise<Relay> {
   const server: Server = createServer((client) => {
     const upstream = createConnection({ host: LOOPBACK, port: target });
     sockets.push(client, upstream);
-    client.on('data', (d) => { log.push({ from: 'client', bytes: new Uint8Array(d) }); upstream.write(d); });
-    upstream.on('data', (d) => { log.push({ from: 'server', bytes: new Uint8Array(d) }); client.write(d); });
+    // The relay must not delay what it forwards: Nagle's algorithm would hold a small write
+    // back until the previous one is acknowledged, and add waits the programs never made.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    client.on('data', (d) => { log.push({ from: 'client', bytes: new Uint8Array(d), at: performance.now() }); upstream.write(d); });
+    upstream.on('data', (d) => { log.push({ from: 'server', bytes: new Uint8Array(d), at: performance.now() }); client.write(d); });
     client.on('end', () => upstream.end());
     upstream.on('end', () => client.end());
     let open = 2;
