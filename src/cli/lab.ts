@@ -15,7 +15,10 @@ import { classroom } from './commands/classroom.ts';
 import { gradescope } from './commands/gradescope.ts';
 import { check } from './commands/check.ts';
 import { watch } from './commands/watch.ts';
+import { liveLabs, runLive } from './commands/live.ts';
 import { LabFormatError } from '../catalog/catalog-fs.ts';
+
+const LIVE_LIST = liveLabs().map((l) => `                                                ${l}`).join('\n');
 
 const USAGE = `netlabs labs
 
@@ -39,6 +42,11 @@ const USAGE = `netlabs labs
                                               workflow, and each lab's starter and a README where missing
   npm run lab -- gradescope <lab> [--out DIR] [--visibility V]
                                               a Gradescope autograder folder to zip (setup.sh, run_autograder)
+  npm run lab -- live <lab> [--file F] [--server HOST:PORT | --reference]
+                                              run your code against real software over a real socket and
+                                              print the exchange (not a grade); --reference talks to the lab's
+                                              reference server even where nginx-rtmp is installed. Labs with one:
+${LIVE_LIST}
   npm run lab -- new <chapter>/<slug>         scaffold a new lab
   npm run lab -- check [lab]                  prove labs sound: reference 100%, starter 0, engines agree
 
@@ -62,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       'extra-tests': { type: 'string' },
       visibility: { type: 'string' },
+      server: { type: 'string' },
+      reference: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -96,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       return gradescope(need('a lab id'), { out: fromHere(values.out) ?? resolve(here, 'autograder'), visibility: visibility as GradescopeVisibility | undefined });
     }
     case 'check': return check(arg);
+    case 'live': return (await runLive(need('a lab id'), { file: fromHere(values.file), server: values.server, reference: values.reference })).ok ? 0 : 1;
     default: throw new UsageError(`unknown command "${command}"`);
   }
 }

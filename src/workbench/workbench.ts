@@ -14,6 +14,7 @@ import { LabStorage, ago, askPersist, downloadText, pickTextFile, type SavedWork
 import { Tabs } from './tabs.ts';
 import { LEARNER, labDataPath, labInfo, type LabData } from './types.ts';
 import type { WebContainerMode } from './webcontainer-mode.ts';
+import { LIVE_LAB_IDS } from '../live/lab-ids.ts';
 // Inlined into this chunk and added on first Open: a plain import would be gathered into the
 // CSS of every page that ships the loader, before anyone opens a lab.
 import workbenchCss from './workbench.css?inline';
@@ -82,6 +83,7 @@ export class Workbench {
     terminal: HTMLElement;
     full: HTMLButtonElement;
     saved: HTMLElement;
+    liveRun: HTMLButtonElement;
   };
 
   constructor(panel: HTMLElement, data: LabData) {
@@ -118,6 +120,9 @@ export class Workbench {
     el.run.addEventListener('click', () => void this.run());
     el.stop = h('button', { type: 'button', class: 'wb-btn wb-stop', hidden: true }, 'Stop');
     el.stop.addEventListener('click', () => this.currentRunner()?.cancel?.());
+    // A live run needs real sockets: offered only where the WebContainer is up, for labs that have one.
+    el.liveRun = h('button', { type: 'button', class: 'wb-btn wb-live-run', hidden: true }, 'Live run');
+    el.liveRun.addEventListener('click', () => void this.liveRun());
     el.state = h('span', { class: 'wb-state' }, 'Ready.');
     el.saved = h('span', { class: 'wb-saved' });
     el.select = h(
@@ -178,6 +183,7 @@ export class Workbench {
         { class: 'wb-bar' },
         el.run,
         el.stop,
+        el.liveRun,
         el.state,
         h('span', { class: 'wb-bar__spacer' }),
         h('label', { class: 'wb-field', for: el.select.id }, h('span', {}, 'Runner'), el.select),
@@ -504,6 +510,7 @@ export class Workbench {
     if (mode === 'worker') {
       this.selection = choose(this.selection, 'worker');
       this.el.terminal.hidden = true;
+      this.el.liveRun.hidden = true;
       this.worker.warm();
       this.say('Runner: the in-page worker.');
       return;
@@ -538,10 +545,27 @@ export class Workbench {
     }
     this.el.root.dataset.state = this.running ? 'running' : 'ready';
     if (state.ok) {
+      this.el.liveRun.hidden = !LIVE_LAB_IDS.includes(this.meta.id);
       this.say(`WebContainer ready in ${((performance.now() - t0) / 1000).toFixed(1)} s. Run grades with node; the terminal is a shell.`);
       return;
     }
     this.fallBack(state.reason);
+  }
+
+  /** Your code against the lab's reference server inside the container, shown in the terminal. */
+  private async liveRun(): Promise<void> {
+    const wc = this.wc;
+    if (!wc || this.el.liveRun.getAttribute('aria-disabled') === 'true') return;
+    this.el.liveRun.setAttribute('aria-disabled', 'true');
+    this.say('Live run: your client against the reference server, in the terminal below…');
+    try {
+      const code = await wc.runner.live(this.gradeFiles(), this.meta.id);
+      this.say(code === 0 ? 'Live run done: the exchange is in the terminal (not a grade).' : 'Live run failed: the terminal says why.');
+    } catch (e) {
+      this.say(`Live run unavailable: ${e instanceof Error ? e.message : String(e)}.`);
+    } finally {
+      this.el.liveRun.removeAttribute('aria-disabled');
+    }
   }
 
   /** The WebContainer cannot run here: say why and use the worker (a reload tries again). */

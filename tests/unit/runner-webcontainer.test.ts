@@ -16,6 +16,11 @@ import type { Container, ContainerFs } from '../../src/grading/engines/webcontai
 import { createWebContainerRunner, type WebContainerRunnerOptions } from '../../src/grading/engines/webcontainer/runner.ts';
 import { hostUnreachable, webcontainerHostUrl } from '../../src/grading/engines/webcontainer/boot.ts';
 import { expectPartialCredit, lab as hangLab, pageFiles, stopped } from './hang-fixture.ts';
+import * as net from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LABS_DIR } from '../../src/catalog/catalog-fs.ts';
+import { liveInContainer } from '../../src/live/container.ts';
 
 class FakeFs implements ContainerFs {
   files = new Map<string, string>();
@@ -135,6 +140,7 @@ function setup(extra: Partial<WebContainerRunnerOptions> = {}, container = new F
     bootTimeoutMs: 50,
     terminal: { write: (d) => out.push(d) },
     harnessScript: async () => '// bundled harness',
+    liveScript: async () => '// bundled live run',
     environmentProblem: () => undefined,
     startupAllowanceMs: 0,
     ...extra,
@@ -276,5 +282,44 @@ describe('shell', () => {
     expect(proc.size).toEqual({ cols: 120, rows: 40 });
     runner.dispose();
     expect(proc.killed).toBe(true);
+  });
+});
+
+/**
+ * A stand-in for `node live.mjs <lab dir> <lab id>` that does what the bundled script does:
+ * the real live run on the mounted files, with Node's real `net` (as the container has).
+ */
+const liveScript: Behaviour = async ([, labDir, labId], fs, print) => {
+  const labFiles = Object.fromEntries([...fs.files].filter(([p]) => p.startsWith(`${labDir}/`) && p.endsWith('.ts')).map(([p, t]) => [p.slice(labDir!.length + 1), t]));
+  const outcome = await liveInContainer({ labId: labId!, files: labFiles, net, print: (line) => print(`${line}\n`) });
+  return outcome.ok ? 0 : 1;
+};
+
+describe('live run (WebContainer, through the fake)', () => {
+  const HS = join(LABS_DIR, 'rtmp', 'handshake');
+  const read = (name: string) => readFileSync(join(HS, name), 'utf8');
+  const labFiles = (learner: string) => ({ 'learner.ts': learner, 'reference.ts': read('reference.ts'), 'types.ts': read('types.ts'), 'captures.ts': read('captures.ts'), 'grade.test.ts': read('grade.test.ts') });
+
+  it("mounts the live script and the lab's files, runs node on them, and shows the exchange in the terminal", async () => {
+    const { runner, container, out } = setup();
+    container.behaviours.node = liveScript;
+    const code = await runner.live(labFiles(read('reference.ts')), 'rtmp/handshake');
+    expect(code).toBe(0);
+    const { command, args } = container.spawned[0]!;
+    expect([command, args]).toEqual(['node', ['.netlabs/live.mjs', 'live', 'rtmp/handshake']]);
+    expect(container.fs.files.get('.netlabs/live.mjs')).toBe('// bundled live run');
+    expect([...container.fs.files.keys()].filter((k) => k.startsWith('live/')).sort()).toEqual(['live/captures.ts', 'live/grade.test.ts', 'live/learner.ts', 'live/reference.ts', 'live/types.ts']);
+    const text = out.join('');
+    expect(text).toContain('$ node .netlabs/live.mjs live rtmp/handshake\r\n');
+    expect(text).toMatch(/Your client against the lab's reference server on 127\.0\.0\.1:\d+\r\n/);
+    expect(text).toContain("C2 echoes S1's time and random bytes: yes\r\n");
+    expect(text).toContain('Live run: the server accepted connect: NetConnection.Connect.Success.');
+  });
+
+  it("tells a starter's learner what went wrong, with node's exit code 1", async () => {
+    const { runner, container, out } = setup();
+    container.behaviours.node = liveScript;
+    expect(await runner.live(labFiles(read('starter.ts')), 'rtmp/handshake')).toBe(1);
+    expect(out.join('')).toMatch(/Live run failed: createClient\(\) threw: /);
   });
 });

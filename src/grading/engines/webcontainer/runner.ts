@@ -13,11 +13,13 @@ import { EngineUnavailableError, type GradeOptions, type LabFiles, type LabRunne
 import type { RunSpec } from './harness-main.ts';
 import { bootOncePerPage, bootWithTimeout, environmentProblem, hostUnreachable } from './boot.ts';
 import type { Container, FileSystemTree, TerminalSink, WebContainerProcess } from './container.ts';
-import { loadHarnessScript } from './harness-script.ts';
+import { loadHarnessScript, loadLiveScript } from './harness-script.ts';
 
 export const LAB_DIR = 'lab';
 export const HARNESS_DIR = '.netlabs';
 export const HARNESS_SCRIPT = `${HARNESS_DIR}/harness.mjs`;
+export const LIVE_SCRIPT = `${HARNESS_DIR}/live.mjs`;
+export const LIVE_DIR = 'live';
 
 export interface WebContainerRunnerOptions {
   /** Defaults to @webcontainer/api's WebContainer.boot(), once per page. */
@@ -33,6 +35,8 @@ export interface WebContainerRunnerOptions {
   terminal?: TerminalSink;
   /** The bundled harness script's text; defaults to the one this site's build emitted. */
   harnessScript?: () => Promise<string>;
+  /** The bundled live-run script's text; defaults to the one this site's build emitted. */
+  liveScript?: () => Promise<string>;
   /** Why this page cannot host a WebContainer at all (checked before booting). */
   environmentProblem?: () => string | undefined;
   /** Added to the lab's time limit for node to start inside the container. */
@@ -54,6 +58,12 @@ export interface WebContainerRunner extends LabRunner {
   ready(): Promise<Availability>;
   /** A `jsh` shell in the container wired to the terminal. */
   spawnShell(size?: { cols: number; rows: number }): Promise<ShellSession>;
+  /**
+   * A live run: the learner's code (in `files`, with the reference and provided files) against
+   * the lab's reference server inside the container, its exchange shown in the terminal.
+   * Resolves with node's exit code: 0 when the learner's side worked.
+   */
+  live(files: LabFiles, labId: string): Promise<number>;
 }
 
 export function createWebContainerRunner(options: WebContainerRunnerOptions = {}): WebContainerRunner {
@@ -62,6 +72,7 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
     bootTimeoutMs = 20_000,
     terminal = { write: () => {} },
     harnessScript = loadHarnessScript,
+    liveScript = loadLiveScript,
     startupAllowanceMs = 10_000,
   } = options;
   const problem = options.environmentProblem ?? (() => environmentProblem());
@@ -69,10 +80,12 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
 
   let booting: Promise<Awaited<ReturnType<typeof bootWithTimeout>>> | undefined;
   let script: Promise<string> | undefined;
+  let liveText: Promise<string> | undefined;
   let harnessMounted = false;
+  let liveMounted = false;
   let runs = 0;
   let queue: Promise<unknown> = Promise.resolve();
-  const live = new Set<WebContainerProcess>();
+  const processes = new Set<WebContainerProcess>();
 
   function bootState() {
     booting ??= (async () => {
@@ -121,13 +134,13 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
       await wc.mount({ [LAB_DIR]: { directory: labTree(files, { lab: { id: lab.id, version: lab.version, tasks: lab.tasks, builtins: lab.builtins }, ...spec }) } });
       terminal.write(`\r\n$ node ${HARNESS_SCRIPT} ${LAB_DIR} ${resultFile}\r\n`);
       proc = await wc.spawn('node', [HARNESS_SCRIPT, LAB_DIR, resultFile]);
-      live.add(proc);
+      processes.add(proc);
       if (stopped) proc.kill();
       void proc.output.pipeTo(new WritableStream({ write: (data) => terminal.write(toTerminal(data)) })).catch(() => {});
       const timer = setInterval(() => void poll(), PROGRESS_POLL_MS);
       const code = await proc.exit;
       clearInterval(timer);
-      live.delete(proc);
+      processes.delete(proc);
       await poll();
       const end = await readEnd(wc, resultFile);
       await wc.fs.rm(resultFile, { force: true }).catch(() => {});
@@ -158,10 +171,10 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
     async spawnShell(size = { cols: 80, rows: 24 }) {
       const wc = await container();
       const proc = await wc.spawn('jsh', [], { terminal: size });
-      live.add(proc);
+      processes.add(proc);
       void proc.output.pipeTo(new WritableStream({ write: (data) => terminal.write(data) })).catch(() => {});
       const input = proc.input.getWriter();
-      void proc.exit.then(() => live.delete(proc));
+      void proc.exit.then(() => processes.delete(proc));
       return {
         write: (data) => void input.write(data).catch(() => {}),
         resize: (cols, rows) => proc.resize({ cols, rows }),
@@ -169,9 +182,30 @@ export function createWebContainerRunner(options: WebContainerRunnerOptions = {}
         exit: proc.exit,
       };
     },
+    async live(files, labId) {
+      const wc = await container();
+      liveText ??= liveScript();
+      const text = await liveText.catch((e: unknown) => {
+        throw e instanceof EngineUnavailableError ? e : new EngineUnavailableError(`live-run script unavailable: ${String(e)}`);
+      });
+      if (!liveMounted) {
+        await wc.mount({ [HARNESS_DIR]: { directory: { 'live.mjs': { file: { contents: text } } } } });
+        liveMounted = true;
+      }
+      const tree: FileSystemTree = {};
+      for (const [name, contents] of Object.entries(files)) if (name.endsWith('.ts')) tree[name] = { file: { contents } };
+      await wc.mount({ [LIVE_DIR]: { directory: tree } });
+      terminal.write(`\r\n$ node ${LIVE_SCRIPT} ${LIVE_DIR} ${labId}\r\n`);
+      const proc = await wc.spawn('node', [LIVE_SCRIPT, LIVE_DIR, labId]);
+      processes.add(proc);
+      void proc.output.pipeTo(new WritableStream({ write: (data) => terminal.write(toTerminal(data)) })).catch(() => {});
+      const code = await proc.exit;
+      processes.delete(proc);
+      return code;
+    },
     dispose() {
-      for (const proc of live) proc.kill();
-      live.clear();
+      for (const proc of processes) proc.kill();
+      processes.clear();
     },
   };
 }
