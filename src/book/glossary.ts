@@ -438,6 +438,48 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       'A receiver’s queue that holds media packets briefly and plays them out at a steady pace, so that packets arriving early or late by up to its depth still play on time. Real-time media keep it to tens of milliseconds and adapt it to the path.',
     see: { chapter: 'rtmp', section: 'what-the-alternatives-change' },
   },
+  {
+    id: 'infohash',
+    term: 'Infohash',
+    definition:
+      'The SHA-1 of a torrent’s bencoded info dictionary, exactly as it appears in the .torrent file: the 20-byte name by which trackers, the DHT and peers know the torrent, and the part of a magnet link that identifies it.',
+    see: { chapter: 'p2p', section: 'a-torrent-and-its-infohash' },
+  },
+  {
+    id: 'dht',
+    term: 'DHT (distributed hash table)',
+    definition:
+      'A key-value map spread over many nodes, in which the nodes themselves agree, by hashing keys and node ids into one space, which node holds which key, so that any node can find any key without a central index. BitTorrent’s DHT is Kademlia.',
+    see: { chapter: 'p2p', section: 'a-distributed-hash-table-kademlia' },
+  },
+  {
+    id: 'xor-metric',
+    term: 'XOR metric',
+    definition:
+      'Kademlia’s distance between two ids: their bitwise exclusive or, read as an unsigned integer. A longer shared prefix means a smaller distance, and for each id and distance exactly one other id lies at that distance, so lookups for one key converge.',
+    see: { chapter: 'p2p', section: 'the-xor-metric' },
+  },
+  {
+    id: 'k-bucket',
+    term: 'k-bucket',
+    definition:
+      'A list of at most k contacts whose XOR distance from a node lies in one range [2^i, 2^(i+1)), kept in order of when each was last seen. When it is full, the least recently seen contact is pinged and kept if it answers; a newcomer replaces it only if it does not.',
+    see: { chapter: 'p2p', section: 'k-buckets' },
+  },
+  {
+    id: 'rarest-first',
+    term: 'Rarest first',
+    definition:
+      'BitTorrent’s piece-selection rule: request the piece that the fewest connected peers have, so that rare pieces are copied before the peers holding them leave and the swarm’s copies stay even.',
+    see: { chapter: 'p2p', section: 'choosing-pieces-and-peers' },
+  },
+  {
+    id: 'endgame-mode',
+    term: 'Endgame mode',
+    definition:
+      'The end of a BitTorrent download: once every missing block has been requested, request each from every peer that has it and cancel the duplicates as blocks arrive, so that the download ends at the speed of the fastest peer rather than the slowest.',
+    see: { chapter: 'p2p', section: 'the-last-one-percent' },
+  },
 ];
 
 /** The entry for `id`; an unknown id throws, naming it and the ids that exist. */
