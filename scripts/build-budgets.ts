@@ -71,6 +71,8 @@ export interface PageBytes {
   webcontainer?: number;
   /** The harness script fetched once a WebContainer has booted, to be run by node inside it. */
   containerScript?: number;
+  /** The live-run script WebContainer mode fetches when Live run is pressed (labs with a live run). */
+  liveScript?: number;
 }
 
 const sumGz = (paths: Iterable<string>, dist: string): number => {
@@ -94,13 +96,16 @@ export function measure(page: string, dist = DIST): PageBytes {
   if (html.includes('data-lab') || html.includes('<netlabs-lab')) {
     const all = closure(scripts, true, dist);
     const workbench = [...all].filter((p) => !onLoad.has(p));
-    const isContainer = (p: string): boolean => /webcontainer|xterm|harness-main/i.test(p);
-    // The bundled harness itself (large, everything inlined), not the tiny module naming its URL.
-    // Vite names it harness-main-<hash>.js; a hash may hold "-" and "_".
+    const isContainer = (p: string): boolean => /webcontainer|xterm|harness-main|live-main/i.test(p);
+    // The bundled scripts themselves (large, everything inlined), not the tiny modules naming
+    // their URLs. Vite names them harness-main-<hash>.js and live-main-<hash>.js; a hash may hold
+    // "-" and "_".
     const isScript = (p: string): boolean => /harness-main-[\w-]+\.js$/.test(p);
+    const isLive = (p: string): boolean => /live-main-[\w-]+\.js$/.test(p);
     result.workbench = sumGz(workbench.filter((p) => !isContainer(p)), dist);
-    result.webcontainer = sumGz(workbench.filter((p) => !isScript(p)), dist);
+    result.webcontainer = sumGz(workbench.filter((p) => !isScript(p) && !isLive(p)), dist);
     result.containerScript = sumGz(workbench.filter(isScript), dist);
+    result.liveScript = sumGz(workbench.filter(isLive), dist);
   }
   return result;
 }
@@ -110,6 +115,6 @@ if (import.meta.main) {
   console.log('page | HTML | CSS | JS on load | + workbench (worker) | + WebContainer mode | container script');
   for (const page of pages()) {
     const m = measure(page);
-    console.log(`${m.page} | ${kb(m.html)} | ${kb(m.css)} | ${kb(m.js)} | ${kb(m.workbench)} | ${kb(m.webcontainer)} | ${kb(m.containerScript)}`);
+    console.log(`${m.page} | ${kb(m.html)} | ${kb(m.css)} | ${kb(m.js)} | ${kb(m.workbench)} | ${kb(m.webcontainer)} | ${kb(m.containerScript)} | ${kb(m.liveScript)}`);
   }
 }

@@ -4,6 +4,7 @@
  * grade a lab another engine cannot. Adding a package here adds it to the worker bundle.
  */
 import * as nobleHmac from '@noble/hashes/hmac.js';
+import * as nobleLegacy from '@noble/hashes/legacy.js';
 import * as nobleSha2 from '@noble/hashes/sha2.js';
 import * as fastCheck from 'fast-check';
 
@@ -12,4 +13,6 @@ export const LAB_PACKAGES: Readonly<Record<string, unknown>> = {
   // Hashing for the HTTPS labs, through their provided hash.ts.
   '@noble/hashes/hmac.js': nobleHmac,
   '@noble/hashes/sha2.js': nobleSha2,
+  // SHA-1 for BitTorrent's infohash and piece hashes (the P2P labs' provided hash.ts).
+  '@noble/hashes/legacy.js': nobleLegacy,
 };
