@@ -202,7 +202,7 @@ describe.runIf(enabled)('lab workbench (Chromium)', () => {
     await expect(savedCode(live.page, LAB)).resolves.toBe(mine);
   });
 
-  it('loads at most 300 KB (gzip) of JavaScript for the workbench in worker mode, run included', async () => {
+  it('loads at most 312 KB (gzip) of JavaScript for the workbench in worker mode, run included', async () => {
     const fresh = await live.browser.context.newPage();
     const recorder = recordScripts(live.browser.context);
     let recorded: Map<string, number>;
@@ -220,7 +220,8 @@ describe.runIf(enabled)('lab workbench (Chromium)', () => {
     console.log(`workbench, worker mode, JS gzip: ${total} B\n${JSON.stringify(sizes, null, 2)}`);
     expect(Object.keys(sizes).some((n) => /^worker/.test(n)), 'the grading worker is counted').toBe(true);
     expect(Object.keys(sizes).filter((n) => /xterm|webcontainer/.test(n))).toEqual([]);
-    expect(total).toBeLessThanOrEqual(300 * 1024);
+    // 300 KB until the P2P labs' SHA-1 (@noble/hashes/legacy.js) joined the worker's packages.
+    expect(total).toBeLessThanOrEqual(312 * 1024);
     await fresh.close();
   });
 
