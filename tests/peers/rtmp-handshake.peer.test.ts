@@ -19,6 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithPeers } from './support/peer';
+import { startRtmpServer } from './support/rtmp-capture';
 import type { Nginx } from './support/nginx';
 import {
   LOOPBACK,
@@ -32,7 +33,6 @@ import {
   rtmpdumpPlay,
   serveMachine,
   serverSignature,
-  startRtmpNginx,
   type Machine,
 } from './support/rtmp-peers';
 import { FFMPEG_PUBLISH, NGINX_RTMP, captureRandom } from '../../labs/rtmp/handshake/captures';
@@ -120,7 +120,7 @@ describeWithPeers('the RTMP handshake reference against nginx-rtmp', ['nginx'], 
   let nginx: Nginx;
   let port: number;
   beforeAll(async () => {
-    ({ nginx, port } = await startRtmpNginx());
+    ({ nginx, port } = await startRtmpServer());
   }, 30_000);
   afterAll(async () => { await nginx?.stop(); });
 

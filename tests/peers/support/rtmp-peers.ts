@@ -5,10 +5,9 @@
  * for ffmpeg and rtmpdump with a kill deadline; and the bytes of one RTMP `connect` command.
  */
 import { spawn } from 'node:child_process';
+import { chunkMessage, encodeCommand } from '../../../src/live/rtmp/wire';
 import { createHmac } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { startNginx, type Nginx } from './nginx';
-import { freePort } from './peer';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -229,66 +228,16 @@ export function rtmpdumpPlay(url: string, deadlineMs: number): Program {
   return runProgram('rtmpdump', ['-V', '-r', url, '-o', '/dev/null'], deadlineMs);
 }
 
-// ---- nginx with the RTMP module ---------------------------------------------------------------
-
-/** nginx-light with Debian's RTMP module, one application `live`, on 127.0.0.1. */
-export async function startRtmpNginx(): Promise<{ nginx: Nginx; port: number }> {
-  const port = await freePort();
-  const nginx = await startNginx('', [port], { rtmpBlock: `server { listen ${LOOPBACK}:${port}; chunk_size 4096; application live { live on; record off; } }` });
-  return { nginx, port };
-}
-
-// ---- One RTMP connect command (RTMP 1.0 §5.3 chunks, §7.2.1.1 connect; AMF0) ---------------
-
-function amf0String(s: string): Uint8Array {
-  const text = Buffer.from(s, 'utf8');
-  const out = Buffer.alloc(3 + text.length);
-  out[0] = 0x02; // string marker
-  out.writeUInt16BE(text.length, 1);
-  text.copy(out, 3);
-  return new Uint8Array(out);
-}
-
-function amf0Number(n: number): Uint8Array {
-  const out = Buffer.alloc(9);
-  out[0] = 0x00; // number marker: an IEEE 754 double, big-endian
-  out.writeDoubleBE(n, 1);
-  return new Uint8Array(out);
-}
-
-function amf0Object(props: [string, Uint8Array][]): Uint8Array {
-  const parts: Uint8Array[] = [Uint8Array.of(0x03)]; // object marker
-  for (const [key, value] of props) {
-    const k = Buffer.from(key, 'utf8');
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(k.length);
-    parts.push(len, k, value);
-  }
-  parts.push(Uint8Array.of(0x00, 0x00, 0x09)); // an empty key, then the object-end marker
-  return concat(parts);
-}
+// ---- One RTMP connect command ----------------------------------------------------------------
 
 /**
  * The chunks of one `connect` command, transaction 1, with `app` and `tcUrl` (what nginx-rtmp
  * needs to pick the application), as a client sends it first after the handshake: chunk stream 3,
- * a type-0 chunk header (basic header 0x03, then timestamp 0, the message length, type 20 =
- * AMF0 command, message stream 0 little-endian), and a type-3 header (0xc3) before every further
- * 128 bytes, the chunk size until someone sets another.
+ * a type-0 header, and a type-3 header (0xc3) before every further 128 bytes. The live run's own
+ * AMF0 and chunk writer (src/live/rtmp/wire.ts) make it.
  */
 export function connectCommand(app: string, tcUrl: string): Uint8Array {
-  const payload = concat([amf0String('connect'), amf0Number(1), amf0Object([['app', amf0String(app)], ['tcUrl', amf0String(tcUrl)]])]);
-  const header = Buffer.alloc(12);
-  header[0] = 0x03;
-  header.writeUIntBE(0, 1, 3);
-  header.writeUIntBE(payload.length, 4, 3);
-  header[7] = 20;
-  header.writeUInt32LE(0, 8);
-  const parts: Uint8Array[] = [new Uint8Array(header)];
-  for (let at = 0; at < payload.length; at += 128) {
-    if (at > 0) parts.push(Uint8Array.of(0xc3));
-    parts.push(payload.subarray(at, at + 128));
-  }
-  return concat(parts);
+  return chunkMessage({ csid: 3, type: 20, streamId: 0, timestamp: 0, payload: encodeCommand('connect', 1, { app, tcUrl }) });
 }
 
 /** Does `bytes` contain `text` (an AMF0 string's characters) anywhere? */
